@@ -1,0 +1,69 @@
+/* Small wrappers for instructions the C code needs. */
+#ifndef ASM_PROCESSOR_H
+#define ASM_PROCESSOR_H
+#include <stdint.h>
+
+static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+struct cpuid_regs { uint32_t eax, ebx, ecx, edx; };
+
+static inline struct cpuid_regs cpuid_count(uint32_t leaf, uint32_t subleaf)
+{
+    struct cpuid_regs r;
+    __asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                     : "a"(leaf), "c"(subleaf));
+    return r;
+}
+
+static inline struct cpuid_regs cpuid(uint32_t leaf) { return cpuid_count(leaf, 0); }
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t val)
+{
+    __asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+                     : "memory");
+}
+
+#define READ_CR(n)                                                     \
+    static inline uint64_t read_cr##n(void)                            \
+    {                                                                  \
+        uint64_t v;                                                    \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));              \
+        return v;                                                      \
+    }
+READ_CR(0)
+READ_CR(2)
+READ_CR(3)
+READ_CR(4)
+#undef READ_CR
+
+static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
+static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory"); }
+
+#define MSR_EFER 0xc0000080
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_IA32_APIC_BASE 0x1b
+#define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_IA32_VMX_BASIC 0x480
+#define MSR_IA32_VMX_PROCBASED_CTLS 0x482
+#define MSR_IA32_VMX_PROCBASED_CTLS2 0x48b
+#define MSR_IA32_VMX_EPT_VPID_CAP 0x48c
+
+#define EFER_NXE (1UL << 11)
+#define CR4_PGE (1UL << 7)
+#endif

@@ -1,0 +1,6 @@
+/* COM1 console driver. */
+#ifndef ASM_SERIAL_H
+#define ASM_SERIAL_H
+void serial_init(unsigned int baud);
+void serial_drain(void);
+#endif

@@ -1,0 +1,6 @@
+/* The boot-time timer check (see tickcheck.c). */
+#ifndef ASM_TICKCHECK_H
+#define ASM_TICKCHECK_H
+void tick_check_start_this_cpu(void);
+void tick_check_run(void);
+#endif

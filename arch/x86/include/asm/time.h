@@ -1,0 +1,18 @@
+/* System time (ns since boot, from the calibrated TSC) and the per-CPU one-shot timer. */
+#ifndef ASM_TIME_H
+#define ASM_TIME_H
+#include <stdint.h>
+
+uint64_t now_ns(void);
+void arch_timer_program(uint64_t deadline_ns);
+
+void time_calibrate(void);
+uint64_t tsc_to_ns(uint64_t tsc_delta);
+extern uint32_t tsc_khz;
+extern uint64_t boot_tsc_entry;
+
+/* PIT channel 2 as a reference clock: busy-wait for ms of PIT time. */
+void pit_wait_ms(unsigned int ms);
+/* The same, calling poll() while it waits (e.g. to run softirqs). */
+void pit_wait_ms_polling(unsigned int ms, void (*poll)(void));
+#endif

@@ -1,0 +1,31 @@
+"""Deliberate faults (the crash= option) end in a panic report and the panic status."""
+import re
+
+import pytest
+
+from xenolib import contract
+from system_checks import assert_finished, assert_panic_with_backtrace, lines_from
+
+FAULT_FUNCTIONS = {
+    "pf": "crash_page_fault",
+    "ud": "crash_invalid_opcode",
+    "gp": "crash_general_protection",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FAULT_FUNCTIONS))
+def test_fault_gives_symbolized_backtrace(boot, kind):
+    result = boot("qemu", cmdline="crash=%s" % kind)
+    report = assert_panic_with_backtrace(result, FAULT_FUNCTIONS[kind])
+    if kind == "pf":
+        assert any("cr2=" in line for line in report), "the page-fault report has no cr2="
+
+
+def test_stack_overflow_is_caught(boot):
+    result = boot("qemu", cmdline="crash=stack")
+    assert_finished(result)
+    assert result.verdict == "panic", result.message
+    assert result.exit_code == 2
+    report = lines_from(result, contract.PANIC)
+    assert report, "no PANIC line"
+    assert re.search(r"double fault|stack overflow", report[0], re.IGNORECASE), report[0]

@@ -1,0 +1,115 @@
+"""Bootable GRUB2 multiboot2 ISOs (BIOS or UEFI) made with grub-mkrescue."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError, XenoError
+
+GRUB_DIRS = {False: Path("/usr/lib/grub/i386-pc"), True: Path("/usr/lib/grub/x86_64-efi")}
+GRUB_PACKAGES = {False: "grub-pc-bin", True: "grub-efi-amd64-bin"}
+
+# BIOS: only the modules the boot needs (a ~0.9 MB ISO that Bochs boots ~0.3 s faster).
+# UEFI: GRUB's full module set; with a reduced set it prints errors about the partition
+# modules it looks for, and it needs efi_gop to satisfy multiboot2's video request.
+BIOS_OPTIONS = ["--install-modules=multiboot2 normal configfile iso9660 biosdisk serial terminal"]
+COMMON_OPTIONS = ["--fonts=", "--locales=", "--themes="]
+
+# Words GRUB's script parser takes literally; any other word is single-quoted.
+_PLAIN_WORD = re.compile(r"^[A-Za-z0-9_.,:/=+@%-]+$")
+
+
+def _grub_word(word: str) -> str:
+    if _PLAIN_WORD.match(word):
+        return word
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def parse_module(spec: str) -> tuple[Path, str]:
+    """FILE[:ARGS] -> (file, args); the first colon separates them."""
+    name, _, args = spec.partition(":")
+    return Path(name), args
+
+
+def grub_cfg(cmdline: str, modules: list[tuple[Path, str]], efi: bool) -> str:
+    words = " ".join(_grub_word(w) for w in cmdline.split())
+    lines = [
+        "# Written by tools/xeno image.",
+        "serial --unit=0 --speed=115200",
+        "terminal_input serial console",
+        "terminal_output serial console",
+        "set timeout=0",
+    ]
+    if efi:
+        lines.append("insmod efi_gop")
+    lines.append('menuentry "Xeno" {')
+    lines.append(("  multiboot2 /boot/xeno.elf " + words).rstrip())
+    for path, args in modules:
+        margs = " ".join(_grub_word(w) for w in args.split())
+        lines.append(("  module2 /boot/%s %s" % (path.name, margs)).rstrip())
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_tools(efi: bool) -> None:
+    for tool, package in (("grub-mkrescue", "grub-common"), ("xorriso", "xorriso"),
+                          ("grub-file", "grub-common")):
+        if shutil.which(tool) is None:
+            raise XenoError("%s not found: install %s (`tools/xeno setup`)" % (tool, package))
+    if not GRUB_DIRS[efi].is_dir():
+        raise XenoError("%s not found: install %s (`tools/xeno setup`)"
+                        % (GRUB_DIRS[efi], GRUB_PACKAGES[efi]))
+    if efi and shutil.which("mformat") is None:
+        raise XenoError("mformat not found: install mtools (`tools/xeno setup`)")
+
+
+def make_iso(elf: Path, out: Path, cmdline: str = "", efi: bool = False,
+             modules: list[tuple[Path, str]] = ()) -> Path:
+    """Write a bootable ISO to OUT atomically (temporary file, then rename)."""
+    elf, out = Path(elf), Path(out)
+    modules = list(modules)
+    _check_tools(efi)
+    if not elf.is_file():
+        raise XenoError("no such ELF: %s" % elf)
+    check = subprocess.run(["grub-file", "--is-x86-multiboot2", str(elf)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    if check.returncode != 0:
+        raise XenoError("%s has no multiboot2 header (grub-file --is-x86-multiboot2)" % elf)
+    names = ["xeno.elf", "grub"]
+    for path, _ in modules:
+        if not path.is_file():
+            raise XenoError("no such module file: %s" % path)
+        if path.name in names:
+            raise UsageError("two boot files would both be /boot/%s" % path.name)
+        names.append(path.name)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp_out = out.with_name(".%s.tmp-%d" % (out.name, os.getpid()))
+    with tempfile.TemporaryDirectory(prefix="xeno-iso-") as stage:
+        boot = Path(stage, "boot")
+        (boot / "grub").mkdir(parents=True)
+        shutil.copyfile(elf, boot / "xeno.elf")
+        for path, _ in modules:
+            shutil.copyfile(path, boot / path.name)
+        (boot / "grub" / "grub.cfg").write_text(grub_cfg(cmdline, modules, efi))
+        command = ["grub-mkrescue", "-d", str(GRUB_DIRS[efi]), "-o", str(tmp_out)]
+        command += ([] if efi else BIOS_OPTIONS) + COMMON_OPTIONS + [stage]
+        proc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, check=False)
+    if proc.returncode != 0 or not tmp_out.is_file():
+        tmp_out.unlink(missing_ok=True)
+        last = [l for l in proc.stdout.splitlines() if l.strip()][-1:] or ["no output"]
+        raise XenoError("grub-mkrescue failed (status %d): %s" % (proc.returncode, last[0]))
+    os.replace(tmp_out, out)
+    return out
+
+
+def cmd_image(args) -> int:
+    modules = [parse_module(spec) for spec in args.module]
+    out = make_iso(Path(args.elf), Path(args.out), args.cmdline, args.efi, modules)
+    print("image: wrote %s" % out)
+    return 0

@@ -1,0 +1,274 @@
+"""Boot the hypervisor on an emulator and read its verdict from the serial console.
+
+`boot()` is the one entry point, used by `tools/xeno run`, demo, bench and the system
+tests. Each call gets a fresh directory under build/run/ (so runs in parallel never
+share a file) holding the ISO, the serial log, the emulator's log and its command line.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from . import contract, image, paths, platforms
+from .errors import EXIT_NO_VERDICT
+
+# After XENO-STATUS the hypervisor ends the emulator itself; give it this long.
+VERDICT_GRACE_S = 10
+POLL_S = 0.02
+ORPHAN_MARGIN_S = 60
+# build/run keeps the newest runs; older ones go once they are also an hour old (an
+# hour keeps the pruning clear of any run still going on in parallel).
+KEEP_RUNS = 100
+PRUNE_AGE_S = 3600
+
+
+@dataclass
+class RunResult:
+    platform: str
+    verdict: Optional[str]          # "pass", "fail", "panic", or None: no verdict
+    lines: list = field(repr=False)  # the serial console, cleaned, one entry per line
+    message: str                    # one line saying how the run ended
+    timed_out: bool = False
+    waited_s: float = 0.0           # from the emulator's start to its end
+    emulator_status: Optional[int] = None
+    run_dir: Optional[Path] = None
+    serial_log: Optional[Path] = None
+    emulator_log: Optional[Path] = None
+    notes: list = field(default_factory=list)   # emulator log lines worth showing
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def exit_code(self) -> int:
+        """0 pass, 1 fail, 2 panic, 3 no verdict: the status `tools/xeno run` exits with."""
+        return contract.VERDICT_EXIT.get(self.verdict, EXIT_NO_VERDICT)
+
+    def artifacts(self) -> list:
+        return [p for p in (self.serial_log, self.emulator_log) if p]
+
+
+def new_run_dir(platform: str) -> Path:
+    paths.RUNS.mkdir(parents=True, exist_ok=True)
+    _prune_old_runs()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return Path(tempfile.mkdtemp(prefix="%s-%s-" % (stamp, platform), dir=paths.RUNS))
+
+
+def _prune_old_runs() -> None:
+    runs = sorted((p for p in paths.RUNS.iterdir() if p.is_dir()),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
+    now = time.time()
+    for old in runs[KEEP_RUNS:]:
+        if now - old.stat().st_mtime > PRUNE_AGE_S:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def boot(elf, platform: str = "qemu", smp: int = 1, mem: int = 256, cmdline: str = "",
+         timeout: Optional[float] = None, efi: bool = False,
+         echo: Optional[Callable[[str], None]] = None, deterministic: bool = False,
+         modules=()) -> RunResult:
+    """Boot ELF with CMDLINE (plus the platform's exit= option) and wait for a verdict.
+
+    ECHO, when given, is called with each serial line as it arrives. Raises XenoError
+    when the run cannot start; every way a started run can end is in the RunResult.
+    """
+    platforms.check(platform, smp, mem, efi)
+    timeout = timeout or platforms.DEFAULT_TIMEOUT[platform]
+    run_dir = new_run_dir(platform)
+    full_cmdline = " ".join(w for w in (cmdline.strip(), platforms.EXIT_OPTION[platform]) if w)
+    iso = run_dir / "xeno.iso"
+    image.make_iso(Path(elf), iso, full_cmdline, efi=efi, modules=list(modules))
+
+    serial = run_dir / "serial.log"
+    emulator_log = run_dir / ("%s.log" % ("bochs" if platform == "bochs" else "qemu"))
+    env = dict(os.environ)
+    scratch = [iso]
+    if platform == "bochs":
+        command = platforms.write_bochsrc(run_dir, iso.name, smp, mem, serial.name,
+                                          emulator_log.name)
+        env["TERM"] = "dumb"   # the `term` display needs some TERM, and a plain one
+    else:
+        efi_vars = None
+        if efi:
+            # OVMF writes its variable store: each run gets its own copy.
+            efi_vars = run_dir / "ovmf-vars.fd"
+            shutil.copyfile(platforms.OVMF_VARS, efi_vars)
+            scratch.append(efi_vars)
+        command = platforms.qemu_command(platform, iso.name, smp, mem, serial.name,
+                                         emulator_log.name,
+                                         efi_vars.name if efi_vars else None, deterministic)
+    (run_dir / "command.sh").write_text(
+        "# how this run started (cwd: this directory)\n" + shlex.join(command) + "\n")
+
+    result = _watch(command, run_dir, env, serial, timeout, echo)
+    result.platform = platform
+    result.run_dir, result.serial_log, result.emulator_log = run_dir, serial, emulator_log
+    _explain(result, platform, timeout, run_dir / "emulator.out")
+    if result.verdict == "pass":
+        for path in scratch:   # the ISO is only worth keeping to rerun a failure
+            path.unlink(missing_ok=True)
+    return result
+
+
+def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo) -> RunResult:
+    """Start the emulator, follow the serial file, stop at the verdict or the deadline."""
+    lines, pending = [], b""
+    verdict, verdict_at, timed_out = None, None, False
+
+    def take(raw: bytes) -> None:
+        nonlocal verdict, verdict_at
+        line = contract.clean(raw.decode("utf-8", "replace"))
+        lines.append(line)
+        if echo:
+            echo(line)
+        m = contract.STATUS.match(line)
+        if m and verdict is None:
+            verdict, verdict_at = m.group(1), time.monotonic()
+
+    # Should this process die without cleaning up, coreutils' timeout still ends the
+    # emulator a little after our own deadline would have.
+    command = ["timeout", "-k", "5", "%d" % (timeout + ORPHAN_MARGIN_S), *command]
+    with open(run_dir / "emulator.out", "wb") as out:
+        # A session of its own: Ctrl-C reaches only us, and we end the emulator's group.
+        proc = subprocess.Popen(command, cwd=run_dir, env=env, stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    started = time.monotonic()
+    reader = None
+
+    def drain() -> bool:
+        """Take every complete line that has arrived; True if anything arrived."""
+        nonlocal reader, pending
+        if reader is None and serial.exists():
+            reader = open(serial, "rb")
+        chunk = reader.read() if reader else b""
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for raw in complete:
+            take(raw)
+        return bool(chunk)
+
+    try:
+        while True:
+            got = drain()
+            if proc.poll() is not None:
+                break
+            now = time.monotonic()
+            if verdict is not None and now - verdict_at > VERDICT_GRACE_S:
+                break
+            if verdict is None and now - started > timeout:
+                timed_out = True
+                break
+            if not got:
+                time.sleep(POLL_S)
+    finally:
+        _stop(proc)
+    ended = time.monotonic()
+    # What arrived between the last look and the emulator's end, and a last unfinished line.
+    drain()
+    if pending.strip():
+        take(pending)
+    if reader:
+        reader.close()
+    return RunResult(platform="", verdict=verdict, lines=lines, message="",
+                     timed_out=timed_out, waited_s=ended - started,
+                     emulator_status=proc.returncode)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End the emulator and anything it started: TERM, then KILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 2), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _explain(result: RunResult, platform: str, timeout: float, out_file: Path) -> None:
+    """Fill in result.message (one line) and result.notes from the logs."""
+    name = "Bochs" if platform == "bochs" else "QEMU"
+    if platform == "bochs":
+        result.notes = _bochs_notes(result.emulator_log)
+    status = result.emulator_status
+    if result.verdict:
+        result.message = "XENO-STATUS: %s" % result.verdict
+        said = contract.QEMU_EXIT_STATUS.get(status)
+        if platform != "bochs" and status is not None and status >= 0 and said != result.verdict:
+            result.notes.append("QEMU exited with status %d, not the %s exit status"
+                                % (status, result.verdict))
+        return
+    if result.timed_out:
+        result.message = ("no verdict: timed out after waiting %g s for XENO-STATUS on %s "
+                          "(raise it with --timeout)" % (timeout, platform))
+        return
+    said = contract.QEMU_EXIT_STATUS.get(status) if platform != "bochs" else None
+    if said:
+        why = ("it exited with the hypervisor's %s status (%d), but no XENO-STATUS line "
+               "reached the serial log" % (said, status))
+    elif platform != "bochs" and status == 0:
+        why = "it exited with status 0, which with -no-reboot means a triple fault or reset"
+    elif platform == "bochs":
+        # Bochs's own output is terminal drawing; its log says what went wrong.
+        why = "it exited with status %s" % status
+        if result.notes:
+            why += "; its log says: " + result.notes[0]
+    else:
+        why = "it exited with status %s" % status
+        last = _last_line(out_file)
+        if last:
+            why += ": " + last
+    result.message = "no verdict: %s ended before XENO-STATUS; %s" % (name, why)
+
+
+def _bochs_notes(log: Path) -> list:
+    """Bochs log lines that explain a failure: failed VM entries and panics. The
+    'Shutdown port' panic is how every run ends, so it is not news."""
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return []
+    notes = [line.strip() for line in text.splitlines()
+             if ("VMENTER FAIL" in line or ">>PANIC<<" in line) and "Shutdown port" not in line]
+    return notes[:10]
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = [l.strip() for l in path.read_text(errors="replace").splitlines() if l.strip()]
+    except OSError:
+        return ""
+    return contract.clean(lines[-1]) if lines else ""
+
+
+def report(result: RunResult, what: str, stream) -> None:
+    """How a run ended, for people: one line, plus where to look when it did not pass."""
+    print("%s: %s (%s, %.1f s)" % (what, result.message, result.platform, result.waited_s),
+          file=stream)
+    for note in result.notes:
+        print("%s: %s: %s" % (what, result.platform, note), file=stream)
+    if result.verdict != "pass":
+        print("%s: serial log: %s" % (what, result.serial_log), file=stream)
+        print("%s: emulator log: %s" % (what, result.emulator_log), file=stream)
+        print("%s: rerun the emulator: cd %s && sh command.sh" % (what, result.run_dir),
+              file=stream)
+    stream.flush()
+
+
+def print_line(line: str) -> None:
+    print(line, flush=True)
