@@ -14,14 +14,15 @@ CMDLINE_PARAM_STR("crash", crash_kind);
 
 static __attribute__((noinline)) void crash_page_fault(void)
 {
-    /* Low memory is unmapped once the final page tables are live. */
-    *(volatile uint64_t *)0x10 = 1;
+    /* Low memory is unmapped once the final page tables are live. (In asm:
+     * C may not dereference a constant address.) */
+    __asm__ volatile("movq $1, 0x10" ::: "memory");
 }
 
 static __attribute__((noinline)) void crash_general_protection(void)
 {
     /* A non-canonical address faults with #GP, not #PF. */
-    *(volatile uint64_t *)0x8000000000000000UL = 1;
+    __asm__ volatile("movq $1, (%0)" :: "r"(0x8000000000000000UL) : "memory");
 }
 
 static __attribute__((noinline)) void crash_invalid_opcode(void)
