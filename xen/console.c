@@ -79,19 +79,21 @@ static int parse_console(const char *value)
 CMDLINE_PARAM_CUSTOM("console", parse_console);
 
 /* Strips a LOG_* marker from the front of fmt and returns its level. */
-static unsigned int take_level(const char **fmt)
+static int take_level(const char **fmt)
 {
     const char *f = *fmt;
 
     if (f[0] != LOG_SOH[0] || f[1] == '\0')
         return LOG_LEVEL_INFO;
     *fmt = f + 2;
+    if (f[1] == LOG_ALWAYS[1])
+        return LOG_LEVEL_ALWAYS;
     if (f[1] >= '0' && f[1] <= '0' + LOG_LEVEL_DEBUG)
-        return (unsigned int)(f[1] - '0');
+        return f[1] - '0';
     return LOG_LEVEL_INFO;
 }
 
-static const char *level_prefix(unsigned int level)
+static const char *level_prefix(int level)
 {
     switch (level) {
     case LOG_LEVEL_ERR:  return "error: ";
@@ -130,12 +132,12 @@ static size_t format_message(char *buf, size_t size, const char *fmt,
 void vprintk(const char *fmt, va_list ap)
 {
     char buf[PRINTK_MAX];
-    unsigned int level = take_level(&fmt);
+    int level = take_level(&fmt);
     size_t len = format_message(buf, sizeof(buf), fmt, ap);
     const char *prefix = level_prefix(level);
     size_t prefix_len = strlen(prefix);
     unsigned long flags = spin_lock_irqsave(&console_lock);
-    bool to_sink = sink_enabled && level <= loglevel;
+    bool to_sink = sink_enabled && level <= (int)loglevel;
 
     /* Prefix every line that starts inside this message. */
     for (size_t pos = 0; pos < len; ) {

@@ -26,6 +26,7 @@ trap_stubs:
         .set vec, vec + 1
         .endr
 
+        .type trap_common, @function
 trap_common:
         cld
         push %rax
@@ -62,11 +63,14 @@ trap_common:
         pop %rax
         add $16, %rsp                   /* vector and error code */
         iretq
+        .size trap_common, . - trap_common
 
 /* Switch to a new stack and call fn(); fn must not return. */
         .globl switch_stack_and_call
+        .type switch_stack_and_call, @function
 switch_stack_and_call:
         mov %rdi, %rsp
         xor %ebp, %ebp
         call *%rsi
         ud2
+        .size switch_stack_and_call, . - switch_stack_and_call

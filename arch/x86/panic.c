@@ -41,7 +41,7 @@ void panic_begin(const char *what)
             halt();
     }
     console_force_unlock();
-    printk(LOG_ERR "PANIC on cpu%d: %s\n", me, what);
+    printk(LOG_ALWAYS "PANIC on cpu%d: %s\n", me, what);
 }
 
 static void print_frame(uint64_t addr)
@@ -49,9 +49,9 @@ static void print_frame(uint64_t addr)
     struct symbol_hit hit;
 
     if (symbol_lookup(addr, &hit))
-        printk(LOG_ERR "  [<%016lx>] %s+%#lx/%#lx\n", addr, hit.name, hit.offset, hit.size);
+        printk(LOG_ALWAYS "  [<%016lx>] %s+0x%lx/0x%lx\n", addr, hit.name, hit.offset, hit.size);
     else
-        printk(LOG_ERR "  [<%016lx>] ?\n", addr);
+        printk(LOG_ALWAYS "  [<%016lx>] ?\n", addr);
 }
 
 static bool in_text(uint64_t addr)
@@ -73,7 +73,7 @@ static bool frame_not_yet_built(uint64_t rip)
 
 void print_backtrace_regs(const struct cpu_regs *regs)
 {
-    printk(LOG_ERR "backtrace:\n");
+    printk(LOG_ALWAYS "backtrace:\n");
     print_frame(regs->rip);
     if (in_text(regs->rip) && frame_not_yet_built(regs->rip) && va_is_mapped(regs->rsp)) {
         uint64_t ret = *(const uint64_t *)regs->rsp;
@@ -85,7 +85,7 @@ void print_backtrace_regs(const struct cpu_regs *regs)
 
 void print_backtrace(uint64_t rip, uint64_t rbp)
 {
-    printk(LOG_ERR "backtrace:\n");
+    printk(LOG_ALWAYS "backtrace:\n");
     print_frame(rip);
     walk_frames(rbp);
 }
@@ -113,13 +113,13 @@ static void walk_frames(uint64_t rbp)
 
 void print_registers(const struct cpu_regs *r)
 {
-    printk(LOG_ERR "  rip=%016lx rsp=%016lx rflags=%016lx cs=%04lx ss=%04lx\n",
+    printk(LOG_ALWAYS "  rip=%016lx rsp=%016lx rflags=%016lx cs=%04lx ss=%04lx\n",
            r->rip, r->rsp, r->rflags, r->cs, r->ss);
-    printk(LOG_ERR "  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
-    printk(LOG_ERR "  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
-    printk(LOG_ERR "  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n", r->r9, r->r10, r->r11, r->r12);
-    printk(LOG_ERR "  r13=%016lx r14=%016lx r15=%016lx\n", r->r13, r->r14, r->r15);
-    printk(LOG_ERR "  cr0=%016lx cr2=%016lx cr3=%016lx cr4=%016lx\n",
+    printk(LOG_ALWAYS "  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
+    printk(LOG_ALWAYS "  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
+    printk(LOG_ALWAYS "  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n", r->r9, r->r10, r->r11, r->r12);
+    printk(LOG_ALWAYS "  r13=%016lx r14=%016lx r15=%016lx\n", r->r13, r->r14, r->r15);
+    printk(LOG_ALWAYS "  cr0=%016lx cr2=%016lx cr3=%016lx cr4=%016lx\n",
            read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
 

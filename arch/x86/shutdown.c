@@ -28,9 +28,9 @@ _Noreturn void machine_exit(enum xeno_status status, const char *reason)
 {
     local_irq_disable();
     if (reason)
-        printk("XENO-STATUS: %s (%s)\n", status_names[status], reason);
+        printk(LOG_ALWAYS "XENO-STATUS: %s (%s)\n", status_names[status], reason);
     else
-        printk("XENO-STATUS: %s\n", status_names[status]);
+        printk(LOG_ALWAYS "XENO-STATUS: %s\n", status_names[status]);
     serial_drain();
 
     if (strcmp(exit_method, "qemu") == 0) {

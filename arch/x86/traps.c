@@ -73,7 +73,7 @@ static const char *stack_guard_note(const struct cpu_regs *regs)
 
 static void describe_page_fault(uint64_t error)
 {
-    printk(LOG_ERR "  error=%#lx [%s, %s, %s%s]\n", error,
+    printk(LOG_ALWAYS "  error=%#lx [%s, %s, %s%s]\n", error,
            (error & 1) ? "protection violation" : "not present",
            (error & 2) ? "write" : "read", (error & 4) ? "user" : "supervisor",
            (error & 16) ? ", instruction fetch" : "");
@@ -90,7 +90,7 @@ static _Noreturn void fatal_trap(struct cpu_regs *regs)
     if (regs->vector == 14)
         describe_page_fault(regs->error_code);
     else
-        printk(LOG_ERR "  error=%#lx\n", regs->error_code);
+        printk(LOG_ALWAYS "  error=%#lx\n", regs->error_code);
     print_registers(regs);
     print_backtrace_regs(regs);
     machine_exit(XENO_PANIC, NULL);

@@ -68,6 +68,22 @@ TEST(continuation_of_a_line_gets_no_prefix)
     CHECK_STR_EQ(stub_console_output(), "warning: start middle end\n");
 }
 
+TEST(always_level_is_never_filtered_nor_prefixed)
+{
+    fresh_console();
+    console_set_loglevel(LOG_LEVEL_ERR);
+    printk(LOG_ALWAYS "PANIC on cpu0: %s\n", "page fault");
+    printk(LOG_ALWAYS "  [<ffff82d080200d2d>] f+0/0xd\n");
+    CHECK_STR_EQ(stub_console_output(),
+                 "PANIC on cpu0: page fault\n  [<ffff82d080200d2d>] f+0/0xd\n");
+    CHECK(ends_with(ring(), "f+0/0xd\n"));
+    console_set_sink_enabled(false);            /* console=none still wins */
+    stub_console_reset();
+    printk(LOG_ALWAYS "PANIC\n");
+    CHECK_STR_EQ(stub_console_output(), "");
+    console_set_sink_enabled(true);
+}
+
 TEST(loglvl_filters_the_sink_not_the_ring)
 {
     fresh_console();

@@ -122,6 +122,7 @@ start64_low:
         jmp *%rax
 
         .text
+        .type start64_high, @function
 start64_high:
         mov $SEL_DATA, %eax
         mov %eax, %ds
@@ -138,10 +139,12 @@ start64_high:
         call start_xeno
 4:      hlt
         jmp 4b
+        .size start64_high, . - start64_high
 
 /* Application processors arrive here from the real-mode trampoline, running on
  * boot_l4; they switch to the final page tables and their own stack. */
         .globl ap_start64
+        .type ap_start64, @function
 ap_start64:
         mov $SEL_DATA, %eax
         mov %eax, %ds
@@ -154,6 +157,7 @@ ap_start64:
         call start_secondary
 5:      hlt
         jmp 5b
+        .size ap_start64, . - ap_start64
 
         .section .rodata
         .balign 16

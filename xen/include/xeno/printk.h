@@ -5,6 +5,10 @@
  * in the console ring; only those at or above the importance chosen with
  * loglvl= reach the serial line.  Error and warning lines are printed
  * with an "error: " / "warning: " prefix (docs/boot-contract.md).
+ *
+ * LOG_ALWAYS is for the lines the contract needs whatever loglvl= says:
+ * the panic report and the final XENO-STATUS line.  It is never filtered
+ * and carries no prefix, so "PANIC on cpu0: ..." reads exactly so.
  */
 #ifndef XENO_PRINTK_H
 #define XENO_PRINTK_H
@@ -12,14 +16,16 @@
 #include <stdarg.h>
 #include <xeno/compiler.h>
 
-#define LOG_SOH   "\001"
-#define LOG_ERR   LOG_SOH "0"
-#define LOG_WARN  LOG_SOH "1"
-#define LOG_INFO  LOG_SOH "2"
-#define LOG_DEBUG LOG_SOH "3"
+#define LOG_SOH    "\001"
+#define LOG_ALWAYS LOG_SOH "A"
+#define LOG_ERR    LOG_SOH "0"
+#define LOG_WARN   LOG_SOH "1"
+#define LOG_INFO   LOG_SOH "2"
+#define LOG_DEBUG  LOG_SOH "3"
 
 /* Numeric levels: smaller is more important. */
 enum log_level {
+    LOG_LEVEL_ALWAYS = -1,
     LOG_LEVEL_ERR = 0,
     LOG_LEVEL_WARN = 1,
     LOG_LEVEL_INFO = 2,

@@ -28,7 +28,7 @@ struct timer {
 /* Install the TIMER_SOFTIRQ handler; call once at boot, after softirqs exist. */
 void timers_init(void);
 
-/* Prepare t (inactive) to call fn(data) on cpu. */
+/* Prepare t (inactive) to call fn(data) on cpu.  Never on an armed timer. */
 void init_timer(struct timer *t, void (*fn)(void *data), void *data,
                 unsigned int cpu);
 
