@@ -26,6 +26,11 @@ PANIC = re.compile(r"^PANIC on cpu(\d+): (.*)")
 FRAME = re.compile(r"^  \[<([0-9a-f]{16})>\] (\S+)\+0x([0-9a-f]+)/0x([0-9a-f]+)")
 STATUS = re.compile(r"^XENO-STATUS: (pass|fail|panic)( .*)?$")
 
+# GRUB (not the hypervisor) printing this means it could not boot the image and now
+# waits for a key press that never comes.
+GRUB_GAVE_UP = re.compile(r"Failed to boot both default and fallback entries|"
+                          r"Press any key to continue")
+
 # What the hypervisor writes to QEMU's isa-debug-exit port for each verdict; QEMU then
 # exits with (value << 1) | 1.
 QEMU_EXIT_VALUES = {"pass": 0x10, "fail": 0x11, "panic": 0x12}

@@ -43,6 +43,7 @@ class RunResult:
     serial_log: Optional[Path] = None
     emulator_log: Optional[Path] = None
     notes: list = field(default_factory=list)   # emulator log lines worth showing
+    grub_failure: Optional[str] = None          # GRUB's error when it could not boot
 
     @property
     def text(self) -> str:
@@ -53,9 +54,6 @@ class RunResult:
         """0 pass, 1 fail, 2 panic, 3 no verdict: the status `tools/xeno run` exits with."""
         return contract.VERDICT_EXIT.get(self.verdict, EXIT_NO_VERDICT)
 
-    def artifacts(self) -> list:
-        return [p for p in (self.serial_log, self.emulator_log) if p]
-
 
 def new_run_dir(platform: str) -> Path:
     paths.RUNS.mkdir(parents=True, exist_ok=True)
@@ -65,11 +63,18 @@ def new_run_dir(platform: str) -> Path:
 
 
 def _prune_old_runs() -> None:
-    runs = sorted((p for p in paths.RUNS.iterdir() if p.is_dir()),
-                  key=lambda p: p.stat().st_mtime, reverse=True)
+    # Another process may be pruning at the same moment: a directory can vanish
+    # between listing it and looking at it.
+    runs = []
+    for run in paths.RUNS.iterdir():
+        try:
+            runs.append((run.stat().st_mtime, run))
+        except OSError:
+            continue
+    runs.sort(reverse=True)
     now = time.time()
-    for old in runs[KEEP_RUNS:]:
-        if now - old.stat().st_mtime > PRUNE_AGE_S:
+    for mtime, old in runs[KEEP_RUNS:]:
+        if now - mtime > PRUNE_AGE_S and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -124,13 +129,22 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo) -> R
     """Start the emulator, follow the serial file, stop at the verdict or the deadline."""
     lines, pending = [], b""
     verdict, verdict_at, timed_out = None, None, False
+    banner_seen, grub_error, grub_gave_up = False, None, False
 
     def take(raw: bytes) -> None:
-        nonlocal verdict, verdict_at
+        nonlocal verdict, verdict_at, banner_seen, grub_error, grub_gave_up
         line = contract.clean(raw.decode("utf-8", "replace"))
         lines.append(line)
         if echo:
             echo(line)
+        if not banner_seen:
+            # Before the banner the serial line is GRUB's. When GRUB cannot load the
+            # image it waits for a key forever: stop at once and say why.
+            banner_seen = bool(contract.BANNER.match(line))
+            if line.strip().startswith("error:"):
+                grub_error = grub_error or line.strip()
+            if contract.GRUB_GAVE_UP.search(line):
+                grub_gave_up = True
         m = contract.STATUS.match(line)
         if m and verdict is None:
             verdict, verdict_at = m.group(1), time.monotonic()
@@ -147,7 +161,7 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo) -> R
 
     def drain() -> bool:
         """Take every complete line that has arrived; True if anything arrived."""
-        nonlocal reader, pending
+        nonlocal reader, pending, grub_gave_up
         if reader is None and serial.exists():
             reader = open(serial, "rb")
         chunk = reader.read() if reader else b""
@@ -155,12 +169,14 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo) -> R
         *complete, pending = pending.split(b"\n")
         for raw in complete:
             take(raw)
+        if not banner_seen and contract.GRUB_GAVE_UP.search(pending.decode("utf-8", "replace")):
+            grub_gave_up = True   # GRUB's prompt ends without a newline
         return bool(chunk)
 
     try:
         while True:
             got = drain()
-            if proc.poll() is not None:
+            if proc.poll() is not None or grub_gave_up:
                 break
             now = time.monotonic()
             if verdict is not None and now - verdict_at > VERDICT_GRACE_S:
@@ -179,16 +195,19 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo) -> R
         take(pending)
     if reader:
         reader.close()
-    return RunResult(platform="", verdict=verdict, lines=lines, message="",
-                     timed_out=timed_out, waited_s=ended - started,
-                     emulator_status=proc.returncode)
+    result = RunResult(platform="", verdict=verdict, lines=lines, message="",
+                       timed_out=timed_out, waited_s=ended - started,
+                       emulator_status=proc.returncode)
+    if grub_gave_up and verdict is None:
+        result.grub_failure = grub_error or "GRUB could not boot the image"
+    return result
 
 
 def _stop(proc: subprocess.Popen) -> None:
     """End the emulator and anything it started: TERM, then KILL if it lingers."""
     if proc.poll() is not None:
         return
-    for sig, wait in ((signal.SIGTERM, 2), (signal.SIGKILL, 5)):
+    for sig, wait in ((signal.SIGTERM, 1), (signal.SIGKILL, 5)):
         try:
             os.killpg(proc.pid, sig)
         except ProcessLookupError:
@@ -212,6 +231,10 @@ def _explain(result: RunResult, platform: str, timeout: float, out_file: Path) -
         if platform != "bochs" and status is not None and status >= 0 and said != result.verdict:
             result.notes.append("QEMU exited with status %d, not the %s exit status"
                                 % (status, result.verdict))
+        return
+    if result.grub_failure:
+        result.message = ("no verdict: GRUB could not boot the hypervisor (%s)"
+                          % result.grub_failure)
         return
     if result.timed_out:
         result.message = ("no verdict: timed out after waiting %g s for XENO-STATUS on %s "

@@ -57,7 +57,7 @@ def cmd_test(args) -> int:
     rc = subprocess.run(command, cwd=paths.ROOT, stdin=subprocess.DEVNULL,
                         check=False).returncode
     if rc == PYTEST_NO_TESTS:
-        print("test: pytest collected no tests in %s; that counts as a failure"
+        print("test: pytest ran no tests in %s; that counts as a failure"
               % " ".join(dirs), file=sys.stderr)
         return 1
     return rc
