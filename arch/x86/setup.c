@@ -59,7 +59,7 @@ static _Noreturn void start_xeno_on_stack(void)
     smp_boot_secondaries();
     cpu_features_report();
     run_crash_option();
-    tick_check_run();
+    bool timers_ok = tick_check_run();
 
     printk("boot: banner after %lu TSC cycles from entry, ready after %lu cycles\n",
            (unsigned long)(banner_tsc - boot_tsc_entry),
@@ -71,6 +71,8 @@ static _Noreturn void start_xeno_on_stack(void)
                  acpi_platform.nr_cpus);
         machine_exit(XENO_FAIL, why);
     }
+    if (!timers_ok)
+        machine_exit(XENO_FAIL, "a CPU's timer never fired");
     machine_exit(XENO_PASS, NULL);
 }
 
