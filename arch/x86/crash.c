@@ -1,5 +1,5 @@
 /*
- * crash=pf|gp|ud|de|stack: a deliberate fault after bring-up, so the tests can
+ * crash=pf|gp|ud|de|wx|stack: a deliberate fault after bring-up, so the tests can
  * prove that the panic path reports and ends the run. Each fault lives in its
  * own named function so the backtrace has something to name.
  */
@@ -23,6 +23,12 @@ static __attribute__((noinline)) void crash_general_protection(void)
 {
     /* A non-canonical address faults with #GP, not #PF. */
     __asm__ volatile("movq $1, (%0)" :: "r"(0x8000000000000000UL) : "memory");
+}
+
+static __attribute__((noinline)) void crash_write_text(void)
+{
+    /* Text is mapped read-execute (W^X): writing to our own code must fault. */
+    __asm__ volatile("movb $0xcc, (%0)" :: "r"(crash_page_fault) : "memory");
 }
 
 static __attribute__((noinline)) void crash_invalid_opcode(void)
@@ -56,6 +62,7 @@ static const struct {
     { "gp", crash_general_protection },
     { "ud", crash_invalid_opcode },
     { "de", crash_divide_error },
+    { "wx", crash_write_text },
 };
 
 void run_crash_option(void)
@@ -68,5 +75,5 @@ void run_crash_option(void)
     for (unsigned int i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
         if (strcmp(crash_kind, crashes[i].name) == 0)
             crashes[i].fn();
-    printk(LOG_WARN "crash: unknown kind '%s' (pf, gp, ud, de, stack)\n", crash_kind);
+    printk(LOG_WARN "crash: unknown kind '%s' (pf, gp, ud, de, wx, stack)\n", crash_kind);
 }

@@ -35,3 +35,12 @@ def test_stack_overflow_is_caught(boot):
     assert "stack overflow" in report[0], report[0]
     frames = [f.group(2) for f in contract.every(contract.FRAME, report)]
     assert "crash_stack_overflow" in frames, "frames: %s" % frames
+
+
+def test_text_is_not_writable(boot):
+    """W^X: a write to the hypervisor's own code is a protection-violation page fault."""
+    result = boot("qemu", cmdline="crash=wx")
+    report = assert_panic_with_backtrace(result, "crash_write_text")
+    assert "page fault" in report[0], report[0]
+    assert any("protection violation, write, supervisor" in line for line in report), \
+        "the fault is not a write to a present page"
