@@ -122,7 +122,8 @@ static bool boot_one(unsigned int cpu, uint32_t apic_id, uint64_t tramp_page)
     while (!__atomic_load_n(&pc->online, __ATOMIC_ACQUIRE)) {
         if (now_ns() > deadline) {
             printk(LOG_ERR "smp: cpu%u (APIC ID %u) did not come up\n", cpu, apic_id);
-            percpu_of[cpu] = NULL;      /* its stacks stay mapped: it may still wake */
+            /* Its percpu and stacks stay allocated: it may still wake and use them. */
+            percpu_of[cpu] = NULL;
             return false;
         }
         cpu_relax();
@@ -142,9 +143,16 @@ void smp_boot_secondaries(void)
         if (!tramp_page)
             printk(LOG_ERR "smp: no free page below 1 MiB for the AP trampoline\n");
         else
-            for (unsigned int i = 0; i < acpi_platform.nr_cpus; i++)
-                if (acpi_platform.cpu_apic_id[i] != bsp_id)
-                    boot_one(next_cpu++, acpi_platform.cpu_apic_id[i], tramp_page);
+            for (unsigned int i = 0; i < acpi_platform.nr_cpus; i++) {
+                if (acpi_platform.cpu_apic_id[i] == bsp_id)
+                    continue;
+                if (!boot_one(next_cpu++, acpi_platform.cpu_apic_id[i], tramp_page)) {
+                    /* A late riser would read the next AP's stack and percpu from the
+                     * shared boot variables, so starting more is not safe. */
+                    printk(LOG_ERR "smp: not starting the remaining CPUs\n");
+                    break;
+                }
+            }
     }
     printk("smp: %u CPUs online\n", nr_cpus_online);
 }
