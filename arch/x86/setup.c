@@ -48,7 +48,6 @@ static _Noreturn void start_xeno_on_stack(void)
 {
     pic_disable();
     acpi_init();
-    bsp_percpu.apic_id = 0;
     apic_init_bsp(acpi_platform.lapic_phys ? acpi_platform.lapic_phys : 0xfee00000UL);
     bsp_percpu.apic_id = apic_id_read();
     time_calibrate();

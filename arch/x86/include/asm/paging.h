@@ -30,6 +30,6 @@ int map_pages(uint64_t va, uint64_t maddr, unsigned long npages, uint64_t flags)
 void *directmap_ensure(uint64_t maddr, uint64_t len, uint64_t flags);
 /* Has the switch to the final page tables happened? */
 bool paging_is_final(void);
-/* Is va mapped, and where does the page that holds it lie? */
+/* Is va mapped in the hypervisor's page tables? (Used to walk stacks safely.) */
 bool va_is_mapped(uint64_t va);
 #endif
