@@ -4,6 +4,10 @@
  * the CPU pushes none; Intel SDM Vol. 3, 6.13), pushes its vector and joins
  * trap_common, which saves the general registers as a struct cpu_regs.
  */
+#include <asm/desc.h>
+#include <asm/percpu_offsets.h>
+#include <asm/syscall.h>
+
         .text
         .altmacro
         .macro trap_stub vec
@@ -64,6 +68,35 @@ trap_common:
         add $16, %rsp                   /* vector and error code */
         iretq
         .size trap_common, . - trap_common
+
+/*
+ * SYSCALL from a PV guest at CPL3: RCX = its RIP, R11 = its RFLAGS, RSP still
+ * its own. swapgs reaches this CPU's percpu (MSR_KERNEL_GS_BASE) just long
+ * enough to switch stacks, then gives the guest its GS base back, so the rest
+ * of the hypervisor never depends on GS. The frame built is the same as an
+ * interrupt from CPL3, so trap_common and the return path serve both.
+ */
+        .macro syscall_entry name, vector, guest_cs
+        .globl \name
+        .type \name, @function
+\name:
+        swapgs
+        mov %rsp, %gs:PERCPU_SYSCALL_SCRATCH
+        mov %gs:PERCPU_SYSCALL_STACK_TOP, %rsp
+        pushq $GUEST_DS                         /* ss */
+        pushq %gs:PERCPU_SYSCALL_SCRATCH        /* rsp */
+        swapgs
+        push %r11                               /* rflags */
+        pushq $\guest_cs                        /* cs */
+        push %rcx                               /* rip */
+        pushq $0                                /* error code */
+        pushq $\vector
+        jmp trap_common
+        .size \name, . - \name
+        .endm
+
+        syscall_entry syscall_entry64, VECTOR_SYSCALL64, GUEST_CS64
+        syscall_entry syscall_entry32, VECTOR_SYSCALL32, GUEST_CS32
 
 /* Switch to a new stack and call fn(); fn must not return. */
         .globl switch_stack_and_call

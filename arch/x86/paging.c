@@ -67,6 +67,27 @@ static uint64_t *next_table(uint64_t *e)
     return pt_virt(*e & PTE_ADDR_MASK);
 }
 
+/* The L1 entry for va, creating tables on the way; NULL if out of memory or
+ * va lies in a large page. */
+static uint64_t *l1_entry(uint64_t va)
+{
+    uint64_t *l4 = pt_virt(idle_pg_table_maddr);
+    uint64_t *l3 = next_table(&l4[pt_index(va, L4_SHIFT)]);
+    uint64_t *l2 = l3 ? next_table(&l3[pt_index(va, L3_SHIFT)]) : NULL;
+    uint64_t *l1 = l2 ? next_table(&l2[pt_index(va, L2_SHIFT)]) : NULL;
+    return l1 ? &l1[pt_index(va, L1_SHIFT)] : NULL;
+}
+
+int remap_page(uint64_t va, uint64_t maddr, uint64_t flags)
+{
+    uint64_t *e = l1_entry(va);
+    if (!e)
+        return -ENOMEM;
+    *e = maddr | flags;
+    __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+    return 0;
+}
+
 static int map_one(uint64_t va, uint64_t maddr, uint64_t flags, bool large)
 {
     uint64_t *l4 = pt_virt(idle_pg_table_maddr);
@@ -156,6 +177,14 @@ static void map_image_part(const char *start, const char *end, uint64_t flags)
 void paging_init(void)
 {
     idle_pg_table_maddr = boot_alloc_pages(1);
+
+    /* Every PV guest's L4 shares the hypervisor's slots 256-271 by copying the
+     * L4 entries once, so those entries must never change: create all their
+     * L3 tables now. */
+    uint64_t *l4 = pt_virt(idle_pg_table_maddr);
+    for (unsigned int slot = HYPERVISOR_L4_FIRST; slot <= HYPERVISOR_L4_LAST; slot++)
+        if (!next_table(&l4[slot]))
+            panic("out of memory for the hypervisor's L3 tables");
 
     for (unsigned int i = 0; i < boot_info.nr_mem; i++) {
         const struct mem_region *r = &boot_info.mem[i];

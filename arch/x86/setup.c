@@ -78,9 +78,6 @@ static _Noreturn void start_xeno_on_stack(void)
 
 void start_xeno(uint32_t magic, uint64_t info_phys)
 {
-    /* GS must point at a percpu before anything asks which CPU it is on. */
-    bsp_percpu.self = &bsp_percpu;
-    wrmsr(MSR_GS_BASE, (uint64_t)&bsp_percpu);
     percpu_of[0] = &bsp_percpu;
 
     serial_init(115200);

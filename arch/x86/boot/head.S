@@ -100,7 +100,7 @@ start32:
         mov %eax, %cr0
 
         lgdt PA(boot_gdt_ptr)
-        ljmp $SEL_CODE64, $PA(start64_low)
+        ljmp $BOOT_SEL_CODE64, $PA(start64_low)
 
 no_long_mode:
         /* "NO64" on COM1, then halt: the CPU cannot run this hypervisor. */
@@ -124,7 +124,7 @@ start64_low:
         .text
         .type start64_high, @function
 start64_high:
-        mov $SEL_DATA, %eax
+        mov $BOOT_SEL_DATA, %eax
         mov %eax, %ds
         mov %eax, %es
         mov %eax, %ss
@@ -146,7 +146,7 @@ start64_high:
         .globl ap_start64
         .type ap_start64, @function
 ap_start64:
-        mov $SEL_DATA, %eax
+        mov $BOOT_SEL_DATA, %eax
         mov %eax, %ds
         mov %eax, %es
         mov %eax, %ss

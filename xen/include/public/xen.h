@@ -49,6 +49,10 @@
 #define __HYPERVISOR_sysctl 35
 #define __HYPERVISOR_domctl 36
 #define __HYPERVISOR_xenpmu_op 40
+/* Xeno-specific (outside the range Xen assigns): writes its six arguments to
+ * the guest buffer in the first one and returns 6, so guest tests can check
+ * the whole six-register hypercall ABI. */
+#define __HYPERVISOR_xeno_test 56
 #define NR_HYPERCALLS 64
 
 /* console_io commands. */

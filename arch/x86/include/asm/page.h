@@ -13,6 +13,8 @@
 #define XEN_LOAD_PHYS 0x200000
 /* Per-CPU stacks with unmapped guard pages between them (also slot 261). */
 #define STACKS_VIRT_START 0xffff82c000000000
+/* Per-CPU GDT windows, 64 KiB each (see asm/desc.h). */
+#define GDT_VIRT_START 0xffff82c800000000
 /* 1:1 map of physical memory (slots 262-271, as in Xen). */
 #define DIRECTMAP_VIRT_START 0xffff830000000000
 #define DIRECTMAP_SIZE (5UL << 40)

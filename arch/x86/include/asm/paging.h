@@ -23,6 +23,12 @@ extern uint64_t idle_pg_table_maddr;
 
 /* Build the final page tables (direct map of RAM, image W^X) and switch to them. */
 void paging_init(void);
+/* The L4 slots the hypervisor owns in every address space (the PV ABI's hole). */
+#define HYPERVISOR_L4_FIRST 256
+#define HYPERVISOR_L4_LAST 271
+
+/* Map (or remap) one 4 KiB page at va and flush it from this CPU's TLB. */
+int remap_page(uint64_t va, uint64_t maddr, uint64_t flags);
 /* Map npages at va; existing mappings are left alone. Returns 0 or -ENOMEM. */
 int map_pages(uint64_t va, uint64_t maddr, unsigned long npages, uint64_t flags);
 /* Make [maddr, maddr+len) reachable through the direct map with these flags

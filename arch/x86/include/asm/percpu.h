@@ -4,15 +4,20 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <asm/desc.h>
+#include <asm/percpu_offsets.h>
 #include <asm/page.h>
 #include <asm/smp.h>
+
+struct vcpu;
 
 /* Each CPU's stack window: [guard][main stack][guard][#DF IST][guard][NMI IST][guard][#MC IST]. */
 #define STACK_PAGES 4
 #define STACK_WINDOW_PAGES 16
 
 struct percpu {
-    struct percpu *self;          /* at offset 0: %gs:0 yields this struct */
+    struct percpu *self;
+    uint64_t syscall_scratch_rsp; /* the guest's rsp while the SYSCALL entry switches stacks */
+    uint64_t syscall_stack_top;   /* = stack_top, at a fixed offset for entry.S */
     unsigned int cpu_id;
     uint32_t apic_id;
     uint64_t stack_bottom;        /* lowest mapped byte of the main stack */
@@ -21,22 +26,35 @@ struct percpu {
     volatile uint64_t timer_ticks;
     volatile int online;
     struct tss64 tss __attribute__((aligned(64)));
-    uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+    uint64_t *gdt_reserved;       /* this CPU's reserved GDT page (direct map) */
+    uint64_t gdt_base;            /* the CPU's GDT window */
+    uint64_t gdt_frames[GDT_GUEST_PAGES]; /* what pages 0-13 map now (0: empty page) */
+    struct vcpu *current;         /* the vCPU running here, NULL when idle */
 };
-_Static_assert(offsetof(struct percpu, self) == 0, "%gs:0 must be the self pointer");
-
-static inline struct percpu *this_cpu(void)
-{
-    struct percpu *p;
-    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
-    return p;
-}
+_Static_assert(offsetof(struct percpu, syscall_scratch_rsp) == PERCPU_SYSCALL_SCRATCH, "entry.S");
+_Static_assert(offsetof(struct percpu, syscall_stack_top) == PERCPU_SYSCALL_STACK_TOP, "entry.S");
 
 extern struct percpu *percpu_of[];
+
+/*
+ * The CPU we run on, found from the stack pointer: every CPU's stacks live in
+ * its own window, so no segment base is needed. (A PV guest's GS base stays
+ * loaded while the hypervisor runs.) Before the boot CPU moves onto its
+ * window it runs on the boot stack, which is CPU 0's.
+ */
+static inline struct percpu *this_cpu(void)
+{
+    uint64_t rsp;
+    __asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+    uint64_t cpu = (rsp - STACKS_VIRT_START) / (STACK_WINDOW_PAGES * PAGE_SIZE);
+    return cpu < NR_CPUS ? percpu_of[cpu] : percpu_of[0];
+}
 
 uint64_t stack_window_base(unsigned int cpu);
 /* Map a CPU's stacks (with guard pages) and fill in its percpu fields. */
 void percpu_init_stacks(struct percpu *pc);
-/* Load this CPU's GDT, TSS and IDT, and point GS at pc. */
+/* Build and load this CPU's GDT window, TSS, IDT and SYSCALL MSRs. */
 void percpu_load(struct percpu *pc);
+/* Map the running guest's descriptor frames (mfns, 0 = empty) into pages 0-13. */
+void gdt_map_guest_frames(struct percpu *pc, const uint64_t *mfns, unsigned int nr);
 #endif

@@ -1,0 +1,6 @@
+/* Offsets in struct percpu that entry.S uses (checked in asm/percpu.h). */
+#ifndef ASM_PERCPU_OFFSETS_H
+#define ASM_PERCPU_OFFSETS_H
+#define PERCPU_SYSCALL_SCRATCH 8
+#define PERCPU_SYSCALL_STACK_TOP 16
+#endif
