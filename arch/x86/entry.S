@@ -50,6 +50,7 @@ trap_common:
         push %r15
         mov %rsp, %rdi
         call do_trap
+restore_frame:
         pop %r15
         pop %r14
         pop %r13
@@ -97,6 +98,15 @@ trap_common:
 
         syscall_entry syscall_entry64, VECTOR_SYSCALL64, GUEST_CS64
         syscall_entry syscall_entry32, VECTOR_SYSCALL32, GUEST_CS32
+
+/* Resume whatever the trap frame at rdi describes (a guest, after a context
+ * switch from the idle loop). */
+        .globl return_to_guest_frame
+        .type return_to_guest_frame, @function
+return_to_guest_frame:
+        mov %rdi, %rsp
+        jmp restore_frame
+        .size return_to_guest_frame, . - return_to_guest_frame
 
 /* Switch to a new stack and call fn(); fn must not return. */
         .globl switch_stack_and_call

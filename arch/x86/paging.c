@@ -127,6 +127,20 @@ int map_pages(uint64_t va, uint64_t maddr, unsigned long npages, uint64_t flags)
     return 0;
 }
 
+void paging_allow_user(uint64_t va, uint64_t len)
+{
+    for (uint64_t a = va & PAGE_MASK; a < va + len; a += PAGE_SIZE) {
+        uint64_t *l4 = pt_virt(idle_pg_table_maddr);
+        uint64_t *e = &l4[pt_index(a, L4_SHIFT)];
+        static const unsigned int shifts[] = { L3_SHIFT, L2_SHIFT };
+        *e |= PTE_US;
+        for (unsigned int i = 0; i < 2; i++) {
+            e = &pt_virt(*e & PTE_ADDR_MASK)[pt_index(a, shifts[i])];
+            *e |= PTE_US;
+        }
+    }
+}
+
 bool va_is_mapped(uint64_t va)
 {
     uint64_t e = idle_pg_table_maddr | PTE_P;

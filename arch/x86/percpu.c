@@ -119,6 +119,8 @@ void percpu_load(struct percpu *pc)
     struct desc_ptr gdtr;
 
     pc->self = pc;
+    /* fxsave/fxrstor of guest FPU state, and SSE for guests. */
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
     build_gdt_window(pc);
     gdtr = (struct desc_ptr){ .limit = GDT_WINDOW_PAGES * PAGE_SIZE - 1, .base = pc->gdt_base };
     pc->tss.rsp[0] = pc->stack_top;

@@ -27,15 +27,31 @@
 #include <xeno/softirq.h>
 #include <xeno/timer.h>
 #include <xeno/version.h>
+#include <xeno/boot_domains.h>
+#include <asm/m2p.h>
+#include <xeno/domain.h>
+#include <xeno/sched.h>
+#include <pv/pv.h>
 
 static struct percpu bsp_percpu;
 static uint64_t banner_tsc;
 
 _Noreturn void cpu_idle_loop(void)
 {
-    tick_check_start_this_cpu();
+    struct percpu *pc = this_cpu();
+
+    if (!pc->idle_started) {
+        pc->idle_started = true;
+        tick_check_start_this_cpu();
+    }
     for (;;) {
         do_softirq();
+        if (pc->cpu_id == SCHED_CPU) {
+            struct vcpu *v;
+            domain_reap();
+            if ((v = sched_pick()) != NULL)
+                pv_enter_from_idle(v);
+        }
         local_irq_disable();
         if (softirq_pending(smp_processor_id()))
             local_irq_enable();
@@ -52,6 +68,8 @@ static _Noreturn void start_xeno_on_stack(void)
     bsp_percpu.apic_id = apic_id_read();
     time_calibrate();
     timers_init();
+    sched_init();
+    m2p_init();
     bsp_percpu.online = 1;
     local_irq_enable();
 
@@ -64,6 +82,11 @@ static _Noreturn void start_xeno_on_stack(void)
     printk("boot: banner after %lu TSC cycles from entry, ready after %lu cycles\n",
            (unsigned long)(banner_tsc - boot_tsc_entry),
            (unsigned long)(ready_tsc - boot_tsc_entry));
+    if (boot_domain_configs()) {
+        if (boot_domains_start())
+            cpu_idle_loop();        /* CPU 0 runs the domains from here on */
+        machine_exit(XENO_FAIL, "no domain could be started");
+    }
     printk("xeno: no domains to run\n");
     if (acpi_platform.nr_cpus > 1 && nr_cpus_online != acpi_platform.nr_cpus) {
         char why[64];
@@ -96,5 +119,5 @@ void start_xeno(uint32_t magic, uint64_t info_phys)
     memory_init();
     percpu_init_stacks(&bsp_percpu);
     percpu_load(&bsp_percpu);
-    switch_stack_and_call(bsp_percpu.stack_top, start_xeno_on_stack);
+    switch_stack_and_call(percpu_work_stack(&bsp_percpu), start_xeno_on_stack);
 }

@@ -109,7 +109,7 @@ static bool boot_one(unsigned int cpu, uint32_t apic_id, uint64_t tramp_page)
     percpu_of[cpu] = pc;
     ap_starting = pc;
     ap_boot_cr3 = idle_pg_table_maddr;
-    ap_boot_rsp = pc->stack_top;
+    ap_boot_rsp = percpu_work_stack(pc);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
     apic_send_ipi(apic_id, ICR_INIT);

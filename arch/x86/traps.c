@@ -5,12 +5,15 @@
  */
 #include <asm/apic.h>
 #include <asm/desc.h>
+#include <asm/guest_access.h>
 #include <asm/irq.h>
 #include <asm/panic.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/shutdown.h>
+#include <asm/syscall.h>
 #include <asm/traps.h>
+#include <pv/pv.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
 #include <xeno/vsnprintf.h>
@@ -39,9 +42,12 @@ static const char *const exception_names[32] = {
 static void set_gate(unsigned int vec, unsigned int ist)
 {
     uint64_t addr = (uint64_t)trap_stubs + vec * STUB_SIZE;
+    /* PV guests (CPL3) may raise int3 and int 0x80 themselves; they are bounced
+     * to the guest kernel. Every other vector is closed to them. */
+    unsigned int dpl = (vec == 3 || vec == 4 || vec == 0x80) ? 3 : 0;
     idt[vec] = (struct idt_entry){
         .offset_lo = addr & 0xffff, .selector = SEL_CODE64, .ist = ist,
-        .type_attr = GATE_INTERRUPT, .offset_mid = (addr >> 16) & 0xffff,
+        .type_attr = GATE_INTERRUPT | (dpl << 5), .offset_mid = (addr >> 16) & 0xffff,
         .offset_hi = addr >> 32,
     };
 }
@@ -79,6 +85,19 @@ static void describe_page_fault(uint64_t error)
            (error & 16) ? ", instruction fetch" : "");
 }
 
+struct ex_entry {
+    uint64_t insn, fixup;
+};
+extern const struct ex_entry __start_ex_table[], __stop_ex_table[];
+
+uint64_t search_exception_table(uint64_t rip)
+{
+    for (const struct ex_entry *e = __start_ex_table; e < __stop_ex_table; e++)
+        if (e->insn == rip)
+            return e->fixup;
+    return 0;
+}
+
 static _Noreturn void fatal_trap(struct cpu_regs *regs)
 {
     char what[160];
@@ -96,7 +115,31 @@ static _Noreturn void fatal_trap(struct cpu_regs *regs)
     machine_exit(XENO_PANIC, NULL);
 }
 
+static void do_interrupt(struct cpu_regs *regs);
+
+static bool from_guest(const struct cpu_regs *regs)
+{
+    return (regs->cs & 3) == 3;
+}
+
 void do_trap(struct cpu_regs *regs)
+{
+    if (regs->vector == VECTOR_SYSCALL64 || regs->vector == VECTOR_SYSCALL32) {
+        pv_syscall(regs);
+        pv_return_to_guest(regs);
+        return;
+    }
+    if (from_guest(regs) && (regs->vector < 32 || regs->vector == 0x80)) {
+        pv_exception(regs);
+        pv_return_to_guest(regs);
+        return;
+    }
+    do_interrupt(regs);
+    if (from_guest(regs))
+        pv_return_to_guest(regs);
+}
+
+static void do_interrupt(struct cpu_regs *regs)
 {
     switch (regs->vector) {
     case VECTOR_TIMER:
@@ -115,8 +158,17 @@ void do_trap(struct cpu_regs *regs)
     default:
         break;
     }
-    if (regs->vector < 32)
+    if (regs->vector < 32) {
+        /* A guest access that faulted (#PF, or #GP for a non-canonical address)
+         * resumes at its fixup, which reports -EFAULT. */
+        uint64_t fixup = (regs->vector == 14 || regs->vector == 13)
+                             ? search_exception_table(regs->rip) : 0;
+        if (fixup) {
+            regs->rip = fixup;
+            return;
+        }
         fatal_trap(regs);
+    }
     lapic_eoi();
     printk(LOG_WARN "unexpected interrupt vector %#lx on cpu%u\n", regs->vector,
            smp_processor_id());

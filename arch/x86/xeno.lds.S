@@ -41,6 +41,10 @@ SECTIONS
         KEEP(*(xeno_params))
         __stop_xeno_params = .;
         . = ALIGN(8);
+        __start_ex_table = .;
+        KEEP(*(.ex_table))
+        __stop_ex_table = .;
+        . = ALIGN(8);
         *(.rodata.symtab)
     } :rodata
     .got : AT(ADDR(.got) - XEN_VIRT_OFFSET) { *(.got .got.plt) } :rodata

@@ -34,6 +34,9 @@ int map_pages(uint64_t va, uint64_t maddr, unsigned long npages, uint64_t flags)
 /* Make [maddr, maddr+len) reachable through the direct map with these flags
  * (ACPI tables and device registers live outside RAM). Returns the address. */
 void *directmap_ensure(uint64_t maddr, uint64_t len, uint64_t flags);
+/* Set the user bit on the upper-level entries above [va, va+len) so guests
+ * can reach leaves mapped with PTE_US (the M2P). */
+void paging_allow_user(uint64_t va, uint64_t len);
 /* Has the switch to the final page tables happened? */
 bool paging_is_final(void);
 /* Is va mapped in the hypervisor's page tables? (Used to walk stacks safely.) */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <asm/desc.h>
+#include <asm/traps.h>
 #include <asm/percpu_offsets.h>
 #include <asm/page.h>
 #include <asm/smp.h>
@@ -30,11 +31,18 @@ struct percpu {
     uint64_t gdt_base;            /* the CPU's GDT window */
     uint64_t gdt_frames[GDT_GUEST_PAGES]; /* what pages 0-13 map now (0: empty page) */
     struct vcpu *current;         /* the vCPU running here, NULL when idle */
+    bool idle_started;
 };
 _Static_assert(offsetof(struct percpu, syscall_scratch_rsp) == PERCPU_SYSCALL_SCRATCH, "entry.S");
 _Static_assert(offsetof(struct percpu, syscall_stack_top) == PERCPU_SYSCALL_STACK_TOP, "entry.S");
 
 extern struct percpu *percpu_of[];
+
+/* Where the hypervisor's own work starts on a CPU: below the guest trap frame. */
+static inline uint64_t percpu_work_stack(const struct percpu *pc)
+{
+    return pc->stack_top - TRAP_FRAME_SIZE;
+}
 
 /*
  * The CPU we run on, found from the stack pointer: every CPU's stacks live in

@@ -66,4 +66,6 @@ static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" :: "
 
 #define EFER_NXE (1UL << 11)
 #define CR4_PGE (1UL << 7)
+#define CR4_OSFXSR (1UL << 9)
+#define CR4_OSXMMEXCPT (1UL << 10)
 #endif

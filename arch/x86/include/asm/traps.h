@@ -12,6 +12,9 @@ struct cpu_regs {
     uint64_t rip, cs, rflags, rsp, ss;     /* pushed by the CPU */
 };
 _Static_assert(sizeof(struct cpu_regs) == 22 * 8, "trap frame layout");
+/* The frame of an entry from a guest sits at the very top of the CPU's stack;
+ * the hypervisor's own work starts below it (see percpu_work_stack). */
+#define TRAP_FRAME_SIZE (22 * 8)
 _Static_assert(offsetof(struct cpu_regs, vector) == 15 * 8, "entry.S pushes 15 registers");
 
 void do_trap(struct cpu_regs *regs);

@@ -1,0 +1,137 @@
+/*
+ * Switching a CPU between PV vCPUs. The vCPU on a CPU keeps its registers in
+ * that CPU's trap frame (top of its stack); switching copies the frame out to
+ * the old vCPU and in from the new one, and swaps what the frame does not
+ * hold: page-table base, GDT frames, segment selectors and bases, FPU state.
+ */
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include <asm/irq.h>
+#include <asm/processor.h>
+#include <pv/pv.h>
+#include <xeno/domain.h>
+#include <xeno/lib.h>
+#include <asm/time.h>
+
+#define CR0_TS (1UL << 3)
+
+static inline uint16_t read_sel_ds(void) { uint16_t s; __asm__ volatile("mov %%ds, %0" : "=r"(s)); return s; }
+static inline uint16_t read_sel_es(void) { uint16_t s; __asm__ volatile("mov %%es, %0" : "=r"(s)); return s; }
+static inline uint16_t read_sel_fs(void) { uint16_t s; __asm__ volatile("mov %%fs, %0" : "=r"(s)); return s; }
+static inline uint16_t read_sel_gs(void) { uint16_t s; __asm__ volatile("mov %%gs, %0" : "=r"(s)); return s; }
+
+static void clts(void) { __asm__ volatile("clts" ::: "memory"); }
+static void stts(void) { __asm__ volatile("mov %%cr0, %%rax; or $8, %%rax; mov %%rax, %%cr0" ::: "rax", "memory"); }
+
+/* Load selectors the guest chose; they were valid when saved, but a guest may
+ * have changed its GDT since, so a faulting load falls back to the null selector. */
+static void load_data_selectors(const struct pv_vcpu *pv)
+{
+    __asm__ volatile("1: mov %w0, %%ds\n"
+                     "2:\n"
+                     ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"
+                     ".section .text.fixup, \"ax\"\n"
+                     "3: xor %%eax, %%eax\n mov %%eax, %%ds\n jmp 2b\n"
+                     ".previous"
+                     :: "r"((uint32_t)pv->ds) : "rax", "memory");
+    __asm__ volatile("1: mov %w0, %%es\n"
+                     "2:\n"
+                     ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"
+                     ".section .text.fixup, \"ax\"\n"
+                     "3: xor %%eax, %%eax\n mov %%eax, %%es\n jmp 2b\n"
+                     ".previous"
+                     :: "r"((uint32_t)pv->es) : "rax", "memory");
+    __asm__ volatile("1: mov %w0, %%fs\n"
+                     "2:\n"
+                     ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"
+                     ".section .text.fixup, \"ax\"\n"
+                     "3: xor %%eax, %%eax\n mov %%eax, %%fs\n jmp 2b\n"
+                     ".previous"
+                     :: "r"((uint32_t)pv->fs) : "rax", "memory");
+    __asm__ volatile("1: mov %w0, %%gs\n"
+                     "2:\n"
+                     ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"
+                     ".section .text.fixup, \"ax\"\n"
+                     "3: xor %%eax, %%eax\n mov %%eax, %%gs\n jmp 2b\n"
+                     ".previous"
+                     :: "r"((uint32_t)pv->gs) : "rax", "memory");
+}
+
+static void update_runstate(struct vcpu *v, int state)
+{
+    uint64_t now = now_ns();
+    v->runstate.time[v->runstate.state & 3] += now - v->runstate.state_entry_time;
+    v->runstate.state = state;
+    v->runstate.state_entry_time = now;
+}
+
+void pv_vcpu_save(struct vcpu *v, const struct cpu_regs *frame)
+{
+    struct pv_vcpu *pv = &v->pv;
+
+    pv->regs = *frame;
+    pv->ds = read_sel_ds();
+    pv->es = read_sel_es();
+    pv->fs = read_sel_fs();
+    pv->gs = read_sel_gs();
+    pv->fs_base = rdmsr(MSR_FS_BASE);
+    if (pv->kernel_mode)
+        pv->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        pv->gs_base_user = rdmsr(MSR_GS_BASE);
+    clts();
+    __asm__ volatile("fxsave64 %0" : "=m"(pv->fpu_state));
+    pv->fpu_saved = true;
+    update_runstate(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable
+                       : v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
+    v->on_cpu = false;
+    this_cpu()->current = NULL;
+}
+
+void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
+{
+    struct pv_vcpu *pv = &v->pv;
+    struct percpu *pc = this_cpu();
+
+    *frame = pv->regs;
+    write_cr3((pv->kernel_mode ? pv->kernel_l4_mfn : pv->user_l4_mfn) << PAGE_SHIFT);
+    gdt_map_guest_frames(pc, pv->gdt_shadow_mfns, pv->gdt_frames);
+    load_data_selectors(pv);
+    wrmsr(MSR_FS_BASE, pv->fs_base);
+    wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
+    clts();
+    if (pv->fpu_saved)
+        __asm__ volatile("fxrstor64 %0" :: "m"(pv->fpu_state));
+    else
+        __asm__ volatile("fninit");
+    if (pv->fpu_ts)
+        stts();
+    update_runstate(v, RUNSTATE_running);
+    v->on_cpu = true;
+    pc->current = v;
+}
+
+void pv_toggle_mode(struct vcpu *v)
+{
+    struct pv_vcpu *pv = &v->pv;
+
+    if (pv->kernel_mode)
+        pv->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        pv->gs_base_user = rdmsr(MSR_GS_BASE);
+    pv->kernel_mode = !pv->kernel_mode;
+    write_cr3((pv->kernel_mode ? pv->kernel_l4_mfn : pv->user_l4_mfn) << PAGE_SHIFT);
+    wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
+}
+
+extern _Noreturn void return_to_guest_frame(struct cpu_regs *frame);
+
+_Noreturn void pv_enter_from_idle(struct vcpu *v)
+{
+    struct cpu_regs *frame = (struct cpu_regs *)(this_cpu()->stack_top - sizeof(*frame));
+
+    local_irq_disable();
+    pv_vcpu_load(v, frame);
+    return_to_guest_frame(frame);
+}

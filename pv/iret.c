@@ -1,0 +1,52 @@
+/*
+ * HYPERVISOR_iret: how a PV kernel returns from a bounce frame, to itself or
+ * to user mode. The guest pushed an iret_context (RAX, R11, RCX, FLAGS, RIP,
+ * CS, RFLAGS, RSP, SS, lowest first) and its rsp points at it. What it asks
+ * for is clamped: CPL3, interrupts on in hardware, IOPL 0; its wish for
+ * events becomes the vcpu_info event mask.
+ */
+#include <asm/desc.h>
+#include <asm/guest_access.h>
+#include <public/xen.h>
+#include <pv/pv.h>
+#include <xeno/domain.h>
+#include <xeno/errno.h>
+#include <xeno/hypercall.h>
+
+#define RFLAGS_IF (1UL << 9)
+#define RFLAGS_IOPL (3UL << 12)
+#define RFLAGS_VM (1UL << 17)
+#define RFLAGS_RESERVED_ONE (1UL << 1)
+#define RFLAGS_GUEST_SETTABLE 0x3f7fd5UL   /* arithmetic, TF, IF, DF, OF, NT, RF, AC, VIF, VIP, ID */
+
+long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+    struct vcpu *v = current_vcpu();
+    struct cpu_regs *regs = guest_regs();
+    struct iret_context ctx;
+    (void)a1; (void)a2; (void)a3; (void)a4; (void)a5; (void)a6;
+
+    if (copy_from_guest(&ctx, regs->rsp, sizeof(ctx))) {
+        domain_crash(v->domain, "iret with an unreadable frame");
+        return -EFAULT;
+    }
+    if ((ctx.cs & 3) == 3 && v->pv.kernel_mode) {
+        if (!v->pv.user_l4_mfn) {
+            domain_crash(v->domain, "iret to user mode without a user page table");
+            return -EINVAL;
+        }
+        pv_toggle_mode(v);
+    }
+    regs->rip = ctx.rip;
+    regs->cs = ctx.cs | 3;
+    regs->rflags = ((ctx.rflags & RFLAGS_GUEST_SETTABLE) & ~(RFLAGS_IOPL | RFLAGS_VM)) |
+                   RFLAGS_IF | RFLAGS_RESERVED_ONE;
+    regs->rsp = ctx.rsp;
+    regs->ss = ctx.ss | 3;
+    if (!(ctx.flags & VGCF_in_syscall)) {
+        regs->r11 = ctx.r11;
+        regs->rcx = ctx.rcx;
+    }
+    v->vcpu_info->evtchn_upcall_mask = !(ctx.rflags & RFLAGS_IF);
+    return (long)ctx.rax;       /* the dispatcher puts this in rax */
+}

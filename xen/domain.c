@@ -1,0 +1,184 @@
+/*
+ * Domain lifecycle: create, start, shut down (with its reason), crash, and
+ * destroy, which returns every frame the domain owned to the allocator and, in
+ * debug builds, checks that the count matches what it was given.
+ */
+#include <asm/m2p.h>
+#include <asm/percpu.h>
+#include <asm/shutdown.h>
+#include <asm/smp.h>
+#include <xeno/buddy.h>
+#include <xeno/domain.h>
+#include <xeno/lib.h>
+#include <xeno/printk.h>
+#include <xeno/sched.h>
+#include <xeno/string.h>
+#include <xeno/xmalloc.h>
+#include <public/sched.h>
+
+struct domain *domain_list;
+static uint16_t next_domid = 1;
+
+static const char *const shutdown_names[] = {
+    [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+    [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+    [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+struct vcpu *current_vcpu(void)
+{
+    return this_cpu()->current;
+}
+
+struct domain *domain_by_id(uint16_t id)
+{
+    for (struct domain *d = domain_list; d; d = d->next)
+        if (d->id == id)
+            return d;
+    return NULL;
+}
+
+unsigned int domains_alive(void)
+{
+    unsigned int n = 0;
+    for (struct domain *d = domain_list; d; d = d->next)
+        if (d->state != DOMAIN_DEAD)
+            n++;
+    return n;
+}
+
+struct domain *domain_create(const struct domain_config *cfg)
+{
+    struct domain *d = xzalloc(struct domain);
+
+    if (!d)
+        return NULL;
+    d->id = next_domid++;
+    strlcpy(d->name, cfg->name, sizeof(d->name));
+    d->type = cfg->type;
+    d->state = DOMAIN_BUILDING;
+    d->max_pages = cfg->memory_mib * (1024 * 1024 / PAGE_SIZE) + 16;
+    page_list_init(&d->pages);
+    /* Listed at once, so a domain that fails to build is destroyed like any other. */
+    d->next = domain_list;
+    domain_list = d;
+    for (unsigned int i = 0; i < cfg->vcpus; i++) {
+        struct vcpu *v = xzalloc(struct vcpu);
+        if (!v) {
+            domain_destroy(d);
+            return NULL;
+        }
+        v->id = i;
+        v->domain = d;
+        v->state = i == 0 ? VCPU_RUNNABLE : VCPU_DOWN;
+        v->runstate.state = RUNSTATE_offline;
+        d->vcpus[d->nr_vcpus++] = v;
+    }
+    return d;
+}
+
+struct page_info *domain_alloc_frame(struct domain *d)
+{
+    struct page_info *pg;
+
+    if (d->tot_pages >= d->max_pages)
+        return NULL;
+    pg = alloc_frames(0);
+    if (!pg)
+        return NULL;
+    memset(page_to_virt(pg), 0, PAGE_SIZE);
+    pg->owner = d->id;
+    page_list_add_tail(pg, &d->pages);
+    d->tot_pages++;
+    return pg;
+}
+
+bool domain_owns_mfn(const struct domain *d, uint64_t mfn)
+{
+    return mfn_valid(mfn) && mfn_to_page(mfn)->owner == d->id &&
+           page_state(mfn_to_page(mfn)) == PGC_state_inuse;
+}
+
+void domain_start(struct domain *d)
+{
+    d->state = DOMAIN_ACTIVE;
+    sched_wake(d->vcpus[0]);
+}
+
+void domain_shutdown(struct domain *d, uint32_t reason)
+{
+    if (d->state != DOMAIN_ACTIVE)
+        return;
+    d->state = DOMAIN_SHUTDOWN;
+    d->shutdown_reason = reason;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        sched_sleep(d->vcpus[i]);
+    printk("domain: d%u '%s' shut down: %s\n", d->id, d->name,
+           reason <= SHUTDOWN_MAX ? shutdown_names[reason] : "unknown");
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    struct vcpu *v = current_vcpu();
+
+    printk("domain: d%u '%s' crashed: %s\n", d->id, d->name, why);
+    if (v && v->domain == d)
+        printk("domain: d%u vcpu%u rip=%016lx rsp=%016lx rflags=%016lx cs=%04lx %s mode\n",
+               d->id, v->id, v->pv.regs.rip, v->pv.regs.rsp, v->pv.regs.rflags,
+               v->pv.regs.cs, v->pv.kernel_mode ? "kernel" : "user");
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+void domain_destroy(struct domain *d)
+{
+    unsigned long released = 0, owned = d->tot_pages;
+    struct page_info *pg;
+
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        BUG_ON(v->on_cpu);
+        for (unsigned int f = 0; f < GDT_GUEST_PAGES; f++)
+            if (v->pv.gdt_shadow_mfns[f])
+                free_frames(mfn_to_page(v->pv.gdt_shadow_mfns[f]), 0);
+        xfree(v);
+        d->vcpus[i] = NULL;
+    }
+    while ((pg = page_list_remove_head(&d->pages)) != NULL) {
+        m2p_set(page_to_mfn(pg), M2P_INVALID);
+        pg->owner = DOMID_XEN;
+        pg->type_info = 0;
+        free_frames(pg, 0);
+        released++;
+    }
+    xfree(d->p2m);
+    d->p2m = NULL;
+    d->tot_pages = 0;
+    if (XENO_DEBUG && released != owned)
+        panic("domain d%u: %lu frames owned but %lu released", d->id, owned, released);
+    d->state = DOMAIN_DEAD;
+    printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
+}
+
+/* Destroy the domains that have stopped and no longer run anywhere; when the
+ * last one is gone the run is over. Called by the scheduling CPU when it is
+ * on no dying domain's page tables. */
+void domain_reap(void)
+{
+    bool destroyed = false;
+
+    for (struct domain *d = domain_list; d; d = d->next) {
+        bool running = false;
+        if (d->state != DOMAIN_SHUTDOWN)
+            continue;
+        for (unsigned int i = 0; i < d->nr_vcpus; i++)
+            running |= d->vcpus[i]->on_cpu;
+        if (!running) {
+            domain_destroy(d);
+            destroyed = true;
+        }
+    }
+    if (destroyed && domains_alive() == 0) {
+        printk("xeno: all domains have ended\n");
+        machine_exit(XENO_PASS, NULL);
+    }
+}

@@ -1,0 +1,70 @@
+/*
+ * Hypercall dispatch: one table, bounds-checked, with a policy per entry
+ * (style.md item 1). Guest-supplied numbers never index anything unchecked.
+ */
+#include <asm/percpu.h>
+#include <public/xen.h>
+#include <xeno/domain.h>
+#include <xeno/errno.h>
+#include <xeno/hypercall.h>
+#include <xeno/lib.h>
+
+#define ENTRY(nr, handler, kind, priv, multi) \
+    [nr] = { .fn = handler, .name = #handler, .kinds = kind, .privileged = priv, .in_multicall = multi }
+
+static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
+    ENTRY(__HYPERVISOR_set_trap_table, do_set_trap_table, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_set_gdt, do_set_gdt, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_stack_switch, do_stack_switch, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_fpu_taskswitch, do_fpu_taskswitch, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_set_debugreg, do_set_debugreg, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_get_debugreg, do_get_debugreg, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_update_descriptor, do_update_descriptor, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_multicall, do_multicall, HC_PV | HC_HVM, false, false),
+    ENTRY(__HYPERVISOR_update_va_mapping, do_update_va_mapping, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_xen_version, do_xen_version, HC_PV | HC_HVM, false, true),
+    ENTRY(__HYPERVISOR_console_io, do_console_io, HC_PV | HC_HVM, false, true),
+    ENTRY(__HYPERVISOR_vm_assist, do_vm_assist, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_iret, do_iret, HC_PV, false, false),
+    ENTRY(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_PV | HC_HVM, false, true),
+    ENTRY(__HYPERVISOR_set_segment_base, do_set_segment_base, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_sched_op, do_sched_op, HC_PV | HC_HVM, false, true),
+    ENTRY(__HYPERVISOR_callback_op, do_callback_op, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_physdev_op, do_physdev_op, HC_PV | HC_HVM, false, true),
+    ENTRY(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true),
+};
+
+
+struct cpu_regs *guest_regs(void)
+{
+    return (struct cpu_regs *)(this_cpu()->stack_top - TRAP_FRAME_SIZE);
+}
+
+void hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+                        uint64_t a6)
+{
+    struct cpu_regs *r = guest_regs();
+    r->rdi = a1;
+    r->rsi = a2;
+    r->rdx = a3;
+    r->r10 = a4;
+    r->r8 = a5;
+    r->r9 = a6;
+}
+
+long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[6], bool from_multicall)
+{
+    const struct hypercall_entry *e;
+    uint8_t kind = v->domain->type == DOMAIN_PV ? HC_PV : HC_HVM;
+
+    if (nr >= NR_HYPERCALLS)
+        return -ENOSYS;
+    e = &hypercall_table[nr];
+    if (!e->fn || !(e->kinds & kind))
+        return -ENOSYS;
+    if (from_multicall && !e->in_multicall)
+        return -EINVAL;
+    if (e->privileged && !v->domain->privileged)
+        return -EPERM;
+    return e->fn(args[0], args[1], args[2], args[3], args[4], args[5]);
+}

@@ -1,0 +1,85 @@
+/* Domains and vCPUs: what they own and where they are in their lifecycle. */
+#ifndef XENO_DOMAIN_H
+#define XENO_DOMAIN_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <public/xen.h>
+#include <public/vcpu.h>
+#include <pv/vcpu.h>
+#include <xeno/domain_config.h>
+#include <xeno/mm.h>
+
+#define MAX_DOMAINS 128
+#define MAX_VCPUS XEN_LEGACY_MAX_VCPUS
+
+enum domain_state {
+    DOMAIN_BUILDING,            /* being created; never runs */
+    DOMAIN_ACTIVE,              /* may run */
+    DOMAIN_SHUTDOWN,            /* asked to stop (or crashed); its vCPUs no longer run */
+    DOMAIN_DEAD,                /* destroyed: all memory returned */
+};
+
+enum vcpu_state { VCPU_RUNNABLE, VCPU_BLOCKED, VCPU_DOWN };
+
+struct domain;
+
+struct vcpu {
+    unsigned int id;
+    struct domain *domain;
+    enum vcpu_state state;
+    bool on_cpu;                /* its registers live in a CPU's trap frame */
+    unsigned int pause_count;
+    struct vcpu *runq_next;
+    struct vcpu_info *vcpu_info;            /* hypervisor view (direct map) */
+    uint64_t vcpu_info_mfn;                 /* registered location, or the shared_info frame */
+    uint64_t runstate_guest_va;             /* 0: none registered */
+    struct vcpu_runstate_info runstate;
+    struct pv_vcpu pv;
+};
+
+struct domain {
+    uint16_t id;
+    char name[64];
+    enum domain_type type;
+    enum domain_state state;
+    uint32_t shutdown_reason;
+    bool privileged;
+    unsigned int nr_vcpus;
+    struct vcpu *vcpus[MAX_VCPUS];
+    struct page_list_head pages;            /* every frame the domain owns */
+    unsigned long tot_pages, max_pages;
+    unsigned long nr_pfns;                  /* guest-physical frames, 0 .. nr_pfns-1 */
+    uint64_t *p2m;                          /* pfn -> mfn, the hypervisor's copy */
+    struct shared_info *shared_info;
+    uint64_t shared_info_mfn;
+    unsigned long vm_assist;
+    char console_line[160];
+    unsigned int console_len;
+    struct domain *next;
+};
+
+extern struct domain *domain_list;
+
+/* Allocate an empty domain (state BUILDING) with cfg's name and vCPU count. */
+struct domain *domain_create(const struct domain_config *cfg);
+/* Give the domain one fresh frame (owner set, counted); NULL when out of memory. */
+struct page_info *domain_alloc_frame(struct domain *d);
+/* Mark a built domain runnable and hand its vCPU 0 to the scheduler. */
+void domain_start(struct domain *d);
+/* Stop the domain for reason (SHUTDOWN_*) and report it. */
+void domain_shutdown(struct domain *d, uint32_t reason);
+/* Crash the domain: print why and the registers of the vCPU, then shut it down. */
+void domain_crash(struct domain *d, const char *why);
+/* Return every frame and free the domain; reports how many frames came back. */
+void domain_destroy(struct domain *d);
+/* Destroy stopped domains that no CPU runs; ends the run after the last. */
+void domain_reap(void);
+/* Does d own the frame mfn? */
+bool domain_owns_mfn(const struct domain *d, uint64_t mfn);
+struct domain *domain_by_id(uint16_t id);
+/* Number of domains not yet dead. */
+unsigned int domains_alive(void);
+
+/* The vCPU running on this CPU, or NULL in the idle loop. */
+struct vcpu *current_vcpu(void);
+#endif

@@ -1,0 +1,38 @@
+/* sched_op: yield, block and shutdown (events, and so poll, arrive in issue 5). */
+#include <asm/guest_access.h>
+#include <public/sched.h>
+#include <xeno/domain.h>
+#include <xeno/errno.h>
+#include <xeno/hypercall.h>
+#include <xeno/sched.h>
+
+long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+    struct vcpu *v = current_vcpu();
+    struct sched_shutdown sd;
+    (void)a3; (void)a4; (void)a5; (void)a6;
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        sched_request();
+        return 0;
+    case SCHEDOP_block:
+        /* Events are enabled as the ABI says; with an event already pending the
+         * vCPU does not sleep at all. */
+        v->vcpu_info->evtchn_upcall_mask = 0;
+        if (!v->vcpu_info->evtchn_upcall_pending) {
+            v->state = VCPU_BLOCKED;
+            sched_sleep(v);
+        }
+        return 0;
+    case SCHEDOP_shutdown:
+        if (copy_from_guest(&sd, arg, sizeof(sd)))
+            return -EFAULT;
+        if (sd.reason > SHUTDOWN_MAX)
+            return -EINVAL;
+        domain_shutdown(v->domain, sd.reason);
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,67 @@
+/*
+ * vcpu_op: where a vCPU's vcpu_info and runstate live, and whether a vCPU is
+ * up. (Bringing vCPUs up and down and their timers arrive with the scheduler
+ * issue.) The frame a guest names for its vcpu_info must be its own.
+ */
+#include <asm/guest_access.h>
+#include <asm/page.h>
+#include <public/vcpu.h>
+#include <xeno/domain.h>
+#include <xeno/errno.h>
+#include <xeno/hypercall.h>
+#include <xeno/string.h>
+
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info r;
+    struct vcpu_info *new;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
+        return -EINVAL;
+    if (!domain_owns_mfn(v->domain, r.mfn))
+        return -EINVAL;
+    new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
+    /* Carry the state over, and make the guest look at every event once. */
+    memcpy(new, v->vcpu_info, sizeof(*new));
+    new->evtchn_pending_sel = ~0UL;
+    new->evtchn_upcall_pending = 1;
+    v->vcpu_info = new;
+    v->vcpu_info_mfn = r.mfn;
+    return 0;
+}
+
+long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+    struct vcpu *cur = current_vcpu();
+    struct domain *d = cur->domain;
+    struct vcpu *v;
+    struct vcpu_register_runstate_memory_area area;
+    (void)a4; (void)a5; (void)a6;
+
+    if (vcpuid >= d->nr_vcpus)
+        return -ENOENT;
+    v = d->vcpus[vcpuid];
+    switch (cmd) {
+    case VCPUOP_is_up:
+        return v->state != VCPU_DOWN;
+    case VCPUOP_register_vcpu_info:
+        if (v != cur)
+            return -EINVAL;         /* only for the calling vCPU, as Linux uses it */
+        return register_vcpu_info(v, arg);
+    case VCPUOP_register_runstate_memory_area:
+        if (copy_from_guest(&area, arg, sizeof(area)))
+            return -EFAULT;
+        if (area.addr && !guest_range_ok(area.addr, sizeof(struct vcpu_runstate_info)))
+            return -EFAULT;
+        v->runstate_guest_va = area.addr;
+        if (v == cur && area.addr)
+            return copy_to_guest(area.addr, &v->runstate, sizeof(v->runstate));
+        return 0;
+    case VCPUOP_get_runstate_info:
+        return copy_to_guest(arg, &v->runstate, sizeof(v->runstate));
+    default:
+        return -ENOSYS;
+    }
+}
