@@ -55,6 +55,11 @@ static void tick_fn(void *data)
 void tick_check_start_this_cpu(void)
 {
     unsigned int cpu = smp_processor_id();
+
+    /* Once the check is over (the boot CPU idles after it) nothing ticks; and
+     * a timer that may still be armed must never be initialised again. */
+    if (ticks_stopped)
+        return;
     init_timer(&tick_timer[cpu], tick_fn, &tick_timer[cpu], cpu);
     set_timer(&tick_timer[cpu], now_ns() + TICK_NS);
 }
