@@ -28,6 +28,7 @@ static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
     ENTRY(__HYPERVISOR_iret, do_iret, HC_PV, false, false),
     ENTRY(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_set_segment_base, do_set_segment_base, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_mmuext_op, do_mmuext_op, HC_PV, false, true),
     ENTRY(__HYPERVISOR_sched_op, do_sched_op, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_callback_op, do_callback_op, HC_PV, false, true),
     ENTRY(__HYPERVISOR_physdev_op, do_physdev_op, HC_PV | HC_HVM, false, true),

@@ -105,6 +105,31 @@
 #define MACH2PHYS_VIRT_START 0xFFFF800000000000UL
 #define MACH2PHYS_VIRT_END 0xFFFF804000000000UL
 
+/* mmuext_op commands and their argument block. */
+#define MMUEXT_PIN_L1_TABLE 0
+#define MMUEXT_PIN_L2_TABLE 1
+#define MMUEXT_PIN_L3_TABLE 2
+#define MMUEXT_PIN_L4_TABLE 3
+#define MMUEXT_UNPIN_TABLE 4
+#define MMUEXT_NEW_BASEPTR 5
+#define MMUEXT_TLB_FLUSH_LOCAL 6
+#define MMUEXT_INVLPG_LOCAL 7
+#define MMUEXT_TLB_FLUSH_MULTI 8
+#define MMUEXT_INVLPG_MULTI 9
+#define MMUEXT_TLB_FLUSH_ALL 10
+#define MMUEXT_INVLPG_ALL 11
+#define MMUEXT_FLUSH_CACHE 12
+#define MMUEXT_SET_LDT 13
+#define MMUEXT_NEW_USER_BASEPTR 15
+
+struct mmuext_op {
+    uint32_t cmd;
+    uint32_t pad;
+    uint64_t arg1;              /* mfn or linear address */
+    uint64_t arg2;              /* nr_ents, vcpumask pointer or source mfn */
+};
+_Static_assert(sizeof(struct mmuext_op) == 24, "mmuext_op layout");
+
 /* set_trap_table entries; a zero address ends the table. */
 struct trap_info {
     uint8_t vector;
