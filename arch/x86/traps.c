@@ -117,6 +117,13 @@ static _Noreturn void fatal_trap(struct cpu_regs *regs)
 
 static void do_interrupt(struct cpu_regs *regs);
 
+/* Exceptions a guest takes go to the guest, except the three that arrive on IST
+ * stacks (NMI, #DF, #MC): they are the hypervisor's, and fatal for now. */
+static bool bounced_to_guest(uint64_t vector)
+{
+    return (vector < 32 && vector != 2 && vector != 8 && vector != 18) || vector == 0x80;
+}
+
 static bool from_guest(const struct cpu_regs *regs)
 {
     return (regs->cs & 3) == 3;
@@ -129,7 +136,7 @@ void do_trap(struct cpu_regs *regs)
         pv_return_to_guest(regs);
         return;
     }
-    if (from_guest(regs) && (regs->vector < 32 || regs->vector == 0x80)) {
+    if (from_guest(regs) && bounced_to_guest(regs->vector)) {
         pv_exception(regs);
         pv_return_to_guest(regs);
         return;
