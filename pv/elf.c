@@ -530,7 +530,7 @@ void elf_report(const struct elf_info *info, const char *name)
             n += (size_t)snprintf(notes + n, sizeof(notes) - n, "%s%s",
                                   n ? " " : "", note_names[t]);
     printk("elf: %s: entry %#llx, virt %#llx-%#llx, VIRT_BASE %#llx, PADDR_OFFSET %#llx, "
-           "%u segments; notes %s (%u ignored); GUEST_OS '%s' '%s', LOADER '%s', "
+           "%u segments; notes %s (%u ignored); GUEST_OS '%s', GUEST_VERSION '%s', LOADER '%s', "
            "XEN_VERSION '%s', FEATURES '%s'\n", name,
            (unsigned long long)info->entry, (unsigned long long)info->virt_kstart,
            (unsigned long long)info->virt_kend, (unsigned long long)info->virt_base,

@@ -5,7 +5,8 @@ import argparse
 import signal
 import sys
 
-from . import bench, build, demo, image, packages, platforms, paths, runner, suites
+from . import (bench, build, demo, domaincfg, image, packages, platforms, paths, runner,
+               suites)
 from .errors import EXIT_INTERRUPTED, UsageError, XenoError
 
 EXIT_STATUSES = """exit status: 0 pass, 1 fail, 2 panic, 3 no verdict (timeout, or the
@@ -75,18 +76,29 @@ def make_parser() -> Parser:
     p.add_argument("--module", action="append", default=[], metavar="FILE[:ARGS]",
                    help="a multiboot2 boot module, /boot/BASENAME on the ISO, with its "
                    "command line after the first colon (repeatable)")
+    p.add_argument("--config", action="append", default=[], metavar="CONFIG",
+                   help="a domain config: it and the images it names become boot modules "
+                   "(`domain-config NAME`, `image VALUE`), as for `run` (repeatable)")
     p.set_defaults(handler=image.cmd_image)
 
     p = sub.add_parser("run", help="build and boot the hypervisor, stream its console",
                        description="Build the hypervisor, boot it with the given command "
-                       "line (plus exit=qemu or exit=bochs) and stream the serial console; "
-                       "the exit status is the hypervisor's verdict (XENO-STATUS). Run "
-                       "files are kept under build/run/.", epilog=EXIT_STATUSES)
+                       "line (plus exit=qemu or exit=bochs) and the domains of the CONFIG "
+                       "files, and stream the serial console; the exit status is the "
+                       "hypervisor's verdict (XENO-STATUS). Configs are checked before "
+                       "anything is built; their kernel and ramdisk paths are relative to "
+                       "the config's directory. Run files are kept under build/run/.",
+                       epilog=EXIT_STATUSES)
+    p.add_argument("configs", nargs="*", metavar="CONFIG",
+                   help="domain config files (xl.cfg style: name, type, memory, vcpus, "
+                   "kernel, ramdisk, cmdline)")
     p.add_argument("--platform", choices=platforms.PLATFORMS,
                    help="qemu (TCG), bochs (VT-x with EPT) or kvm; default: kvm when it "
                    "can run a VT-x guest here, else qemu")
     p.add_argument("--smp", type=_count, default=1, help="CPUs (default 1)")
-    p.add_argument("--mem", type=_count, default=256, help="memory in MiB (default 256)")
+    p.add_argument("--mem", type=_count, help="memory in MiB (default 256, or with "
+                   "configs %d + the domains' memory if that is more)"
+                   % domaincfg.HYPERVISOR_MEM_MIB)
     p.add_argument("--timeout", type=_seconds,
                    help="seconds to wait for the verdict (default: qemu/kvm %d, bochs %d)"
                    % (platforms.DEFAULT_TIMEOUT["qemu"], platforms.DEFAULT_TIMEOUT["bochs"]))
@@ -123,11 +135,19 @@ def make_parser() -> Parser:
 
 
 def runner_command(args) -> int:
+    domains = domaincfg.load_all(args.configs)          # refuse before anything else
     platform = args.platform or platforms.default_platform()
-    platforms.check(platform, args.smp, args.mem, args.efi)   # refuse before building
+    mem = args.mem or runner.memory_for(domains)
+    needed = domaincfg.memory_needed(domains)
+    if domains and mem < needed:
+        print("run: warning: --mem %d is less than the %d MiB the domains need with the "
+              "hypervisor's %d" % (mem, needed, domaincfg.HYPERVISOR_MEM_MIB),
+              file=sys.stderr, flush=True)
+    platforms.check(platform, args.smp, mem, args.efi)
     build.build_elves([args.variant])
-    result = runner.boot(paths.elf(args.variant), platform, args.smp, args.mem,
-                         args.cmdline, args.timeout, args.efi, echo=runner.print_line)
+    result = runner.boot(paths.elf(args.variant), platform, args.smp, mem,
+                         args.cmdline, args.timeout, args.efi, configs=args.configs,
+                         echo=runner.print_line)
     runner.report(result, "run", sys.stderr)
     return result.exit_code
 
@@ -141,6 +161,11 @@ def main(argv) -> int:
     try:
         parser = make_parser()
         args, extra = parser.parse_known_args(argv)
+        if getattr(args, "configs", None) is not None:
+            # argparse leaves positionals that follow an option unparsed: `run a.cfg
+            # --smp 2 b.cfg` still means both configs.
+            args.configs += [word for word in extra if not word.startswith("-")]
+            extra = [word for word in extra if word.startswith("-")]
         if extra:
             # Name the subcommand whose options these are not, not the top level.
             prog = "xeno " + args.command if args.command else "xeno"

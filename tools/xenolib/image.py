@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from . import domaincfg
 from .errors import UsageError, XenoError
 
 GRUB_DIRS = {False: Path("/usr/lib/grub/i386-pc"), True: Path("/usr/lib/grub/x86_64-efi")}
@@ -18,6 +19,9 @@ GRUB_PACKAGES = {False: "grub-pc-bin", True: "grub-efi-amd64-bin"}
 # modules it looks for, and it needs efi_gop to satisfy multiboot2's video request.
 BIOS_OPTIONS = ["--install-modules=multiboot2 normal configfile iso9660 biosdisk serial terminal"]
 COMMON_OPTIONS = ["--fonts=", "--locales=", "--themes="]
+
+# What make_iso itself puts in /boot.
+RESERVED_NAMES = ("xeno.elf", "grub")
 
 # Words GRUB's script parser takes literally; any other word is single-quoted.
 _PLAIN_WORD = re.compile(r"^[A-Za-z0-9_.,:/=+@%-]+$")
@@ -35,6 +39,20 @@ def parse_module(spec: str) -> tuple[Path, str]:
     return Path(name), args
 
 
+def with_configs(modules, configs) -> list[tuple[Path, str, str]]:
+    """MODULES plus the boot modules of CONFIGS (loaded domaincfg.DomainConfig), named
+    on the ISO clear of MODULES' names and of make_iso's own."""
+    modules = _iso_modules(modules)
+    taken = list(RESERVED_NAMES) + [name for _, _, name in modules]
+    return modules + domaincfg.boot_modules(configs, taken)
+
+
+def _iso_modules(modules) -> list[tuple[Path, str, str]]:
+    """Modules as (file, args) or (file, args, name on the ISO) -> all three; without a
+    name the file keeps its own."""
+    return [(Path(m[0]), m[1], m[2] if len(m) > 2 else Path(m[0]).name) for m in modules]
+
+
 def grub_cfg(cmdline: str, modules: list[tuple[Path, str]], efi: bool) -> str:
     words = " ".join(_grub_word(w) for w in cmdline.split())
     lines = [
@@ -48,9 +66,9 @@ def grub_cfg(cmdline: str, modules: list[tuple[Path, str]], efi: bool) -> str:
         lines.append("insmod efi_gop")
     lines.append('menuentry "Xeno" {')
     lines.append(("  multiboot2 /boot/xeno.elf " + words).rstrip())
-    for path, args in modules:
+    for _, args, iso_name in _iso_modules(modules):
         margs = " ".join(_grub_word(w) for w in args.split())
-        lines.append(("  module2 /boot/%s %s" % (path.name, margs)).rstrip())
+        lines.append(("  module2 /boot/%s %s" % (iso_name, margs)).rstrip())
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -69,9 +87,12 @@ def _check_tools(efi: bool) -> None:
 
 def make_iso(elf: Path, out: Path, cmdline: str = "", efi: bool = False,
              modules: list[tuple[Path, str]] = ()) -> Path:
-    """Write a bootable ISO to OUT atomically (temporary file, then rename)."""
+    """Write a bootable ISO to OUT atomically (temporary file, then rename).
+
+    MODULES: (file, args) pairs, /boot/BASENAME on the ISO, or (file, args, name)
+    triples that choose the name (domaincfg.boot_modules gives those)."""
     elf, out = Path(elf), Path(out)
-    modules = list(modules)
+    modules = _iso_modules(modules)
     _check_tools(efi)
     if not elf.is_file():
         raise XenoError("no such ELF: %s" % elf)
@@ -79,13 +100,13 @@ def make_iso(elf: Path, out: Path, cmdline: str = "", efi: bool = False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     if check.returncode != 0:
         raise XenoError("%s has no multiboot2 header (grub-file --is-x86-multiboot2)" % elf)
-    names = ["xeno.elf", "grub"]
-    for path, _ in modules:
+    names = list(RESERVED_NAMES)
+    for path, _, iso_name in modules:
         if not path.is_file():
             raise XenoError("no such module file: %s" % path)
-        if path.name in names:
-            raise UsageError("two boot files would both be /boot/%s" % path.name)
-        names.append(path.name)
+        if iso_name in names:
+            raise UsageError("two boot files would both be /boot/%s" % iso_name)
+        names.append(iso_name)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_name(".%s.tmp-%d" % (out.name, os.getpid()))
@@ -93,8 +114,8 @@ def make_iso(elf: Path, out: Path, cmdline: str = "", efi: bool = False,
         boot = Path(stage, "boot")
         (boot / "grub").mkdir(parents=True)
         shutil.copyfile(elf, boot / "xeno.elf")
-        for path, _ in modules:
-            shutil.copyfile(path, boot / path.name)
+        for path, _, iso_name in modules:
+            shutil.copyfile(path, boot / iso_name)
         (boot / "grub" / "grub.cfg").write_text(grub_cfg(cmdline, modules, efi))
         command = ["grub-mkrescue", "-d", str(GRUB_DIRS[efi]), "-o", str(tmp_out)]
         command += ([] if efi else BIOS_OPTIONS) + COMMON_OPTIONS + [stage]
@@ -109,7 +130,8 @@ def make_iso(elf: Path, out: Path, cmdline: str = "", efi: bool = False,
 
 
 def cmd_image(args) -> int:
-    modules = [parse_module(spec) for spec in args.module]
+    configs = domaincfg.load_all(args.config)
+    modules = with_configs([parse_module(spec) for spec in args.module], configs)
     out = make_iso(Path(args.elf), Path(args.out), args.cmdline, args.efi, modules)
     print("image: wrote %s" % out)
     return 0

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import contract, image, paths, platforms
+from . import contract, domaincfg, image, paths, platforms
 from .errors import EXIT_NO_VERDICT
 
 # After XENO-STATUS the hypervisor ends the emulator itself; give it this long.
@@ -78,21 +78,27 @@ def _prune_old_runs() -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def boot(elf, platform: str = "qemu", smp: int = 1, mem: int = 256, cmdline: str = "",
-         timeout: Optional[float] = None, efi: bool = False,
-         echo: Optional[Callable[[str], None]] = None, deterministic: bool = False,
-         modules=()) -> RunResult:
+def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
+         cmdline: str = "", timeout: Optional[float] = None, efi: bool = False,
+         configs=(), echo: Optional[Callable[[str], None]] = None,
+         deterministic: bool = False, modules=()) -> RunResult:
     """Boot ELF with CMDLINE (plus the platform's exit= option) and wait for a verdict.
 
-    ECHO, when given, is called with each serial line as it arrives. Raises XenoError
-    when the run cannot start; every way a started run can end is in the RunResult.
+    CONFIGS: domain config files; each, and each image it names, becomes a boot module
+    (domaincfg.boot_modules). MEM (MiB) defaults to memory_for(configs). ECHO, when
+    given, is called with each serial line as it arrives. Raises XenoError when the run
+    cannot start (a bad config included); every way a started run can end is in the
+    RunResult.
     """
+    domains = domaincfg.load_all(configs)
+    mem = mem or memory_for(domains)
     platforms.check(platform, smp, mem, efi)
     timeout = timeout or platforms.DEFAULT_TIMEOUT[platform]
     run_dir = new_run_dir(platform)
     full_cmdline = " ".join(w for w in (cmdline.strip(), platforms.EXIT_OPTION[platform]) if w)
     iso = run_dir / "xeno.iso"
-    image.make_iso(Path(elf), iso, full_cmdline, efi=efi, modules=list(modules))
+    image.make_iso(Path(elf), iso, full_cmdline, efi=efi,
+                   modules=image.with_configs(modules, domains))
 
     serial = run_dir / "serial.log"
     emulator_log = run_dir / ("%s.log" % ("bochs" if platform == "bochs" else "qemu"))
@@ -123,6 +129,17 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: int = 256, cmdline: str
         for path in scratch:   # the ISO is only worth keeping to rerun a failure
             path.unlink(missing_ok=True)
     return result
+
+
+def memory_for(domains) -> int:
+    """MiB to give the emulator when the caller names none: enough for the domains and
+    the hypervisor, and never less than the usual 256."""
+    mem = domaincfg.default_memory(domains)
+    if mem > platforms.MAX_MEM:
+        raise domaincfg.ConfigError(
+            "the domains need %d MiB with the hypervisor's %d, more than the %d MiB an "
+            "emulator may have" % (mem, domaincfg.HYPERVISOR_MEM_MIB, platforms.MAX_MEM))
+    return mem
 
 
 def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo) -> RunResult:
