@@ -1,0 +1,149 @@
+/*
+ * Exception entry for a pv64 test guest, and probe() recovery.
+ *
+ * The hypervisor bounces an exception to the handler set_trap_table named, in guest
+ * kernel mode, with this frame on the stack (lowest address first):
+ *     RCX, R11, [error code], RIP, CS, RFLAGS, RSP, SS
+ * Each stub pops RCX and R11 back into their registers, pushes a zero error code
+ * where the vector has none, and the vector, so that every exception reaches
+ * do_trap() with the same struct cpu_regs (traps.h). The return is the iret
+ * hypercall, which takes (lowest address first)
+ *     RAX, R11, RCX, FLAGS, RIP, CS, RFLAGS, RSP, SS
+ * with FLAGS 0: restore R11 and RCX from the frame.
+ */
+/* __HYPERVISOR_iret; public/xen.h is C only (traps.c checks the two agree). */
+#define HYPERVISOR_IRET 23
+
+        .code64
+        .text
+
+.macro TRAP_STUB vector, has_error
+        .globl entry_\vector
+        .type entry_\vector, @function
+entry_\vector:
+        pop     %rcx
+        pop     %r11
+        .if !\has_error
+        push    $0
+        .endif
+        push    $\vector
+        jmp     trap_common
+        .size entry_\vector, . - entry_\vector
+.endm
+
+/* Every exception vector, and 0x80 for int $0x80. */
+        TRAP_STUB 0, 0
+        TRAP_STUB 1, 0
+        TRAP_STUB 2, 0
+        TRAP_STUB 3, 0
+        TRAP_STUB 4, 0
+        TRAP_STUB 5, 0
+        TRAP_STUB 6, 0
+        TRAP_STUB 7, 0
+        TRAP_STUB 8, 1
+        TRAP_STUB 9, 0
+        TRAP_STUB 10, 1
+        TRAP_STUB 11, 1
+        TRAP_STUB 12, 1
+        TRAP_STUB 13, 1
+        TRAP_STUB 14, 1
+        TRAP_STUB 15, 0
+        TRAP_STUB 16, 0
+        TRAP_STUB 17, 1
+        TRAP_STUB 18, 0
+        TRAP_STUB 19, 0
+        TRAP_STUB 20, 0
+        TRAP_STUB 21, 1
+        TRAP_STUB 22, 0
+        TRAP_STUB 23, 0
+        TRAP_STUB 24, 0
+        TRAP_STUB 25, 0
+        TRAP_STUB 26, 0
+        TRAP_STUB 27, 0
+        TRAP_STUB 28, 0
+        TRAP_STUB 29, 1
+        TRAP_STUB 30, 1
+        TRAP_STUB 31, 0
+        TRAP_STUB 0x80, 0
+
+        .type trap_common, @function
+trap_common:
+        push    %rdi
+        push    %rsi
+        push    %rdx
+        push    %rcx
+        push    %rax
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %rbx
+        push    %rbp
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        cld
+        mov     %rsp, %rdi              /* struct cpu_regs * */
+        mov     %rsp, %rbx
+        and     $~15, %rsp              /* the C ABI's alignment at a call */
+        call    do_trap
+        mov     %rbx, %rsp
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %rbp
+        pop     %rbx
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rax
+        pop     %rcx
+        pop     %rdx
+        pop     %rsi
+        pop     %rdi
+        add     $16, %rsp               /* vector, error code */
+        push    $0                      /* FLAGS: not VGCF_in_syscall */
+        push    %rcx
+        push    %r11
+        push    %rax
+        mov     $HYPERVISOR_IRET, %eax
+        syscall
+        ud2                             /* iret does not return here */
+        .size trap_common, . - trap_common
+
+/*
+ * int probe_call(void (*fn)(void *), void *arg, uint64_t *resume_rsp)
+ * Calls fn(arg) and returns 0. An exception inside fn makes do_trap() resume at
+ * probe_resume with rsp = *resume_rsp, which returns 1 from here.
+ */
+        .globl probe_call, probe_resume
+        .type probe_call, @function
+probe_call:
+        push    %rbp
+        mov     %rsp, %rbp
+        push    %rbx
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        sub     $8, %rsp                /* 16-byte aligned at the call below */
+        mov     %rsp, (%rdx)
+        mov     %rdi, %rax
+        mov     %rsi, %rdi
+        call    *%rax
+        xor     %eax, %eax
+        jmp     1f
+probe_resume:
+        mov     $1, %eax
+1:      add     $8, %rsp
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %rbx
+        pop     %rbp
+        ret
+        .size probe_call, . - probe_call

@@ -1,0 +1,153 @@
+/*
+ * pv64 exceptions: the trap table and do_trap(), which every entry stub calls
+ * (entry.S). An exception at a fixup-table RIP or inside probe() is recorded and
+ * recovered from; any other fails the test with the vector, RIP and error code.
+ */
+#include "runtime.h"
+
+extern uint64_t xtest_probe_rsp;
+
+_Static_assert(__HYPERVISOR_iret == 23, "entry.S HYPERVISOR_IRET");
+
+#define TRAP(v, dpl) { .vector = (v), .flags = (dpl), .cs = FLAT_KERNEL_CS, \
+                       .address = (uint64_t)entry_##v }
+#define STUB(v) void entry_##v(void)
+STUB(0); STUB(1); STUB(2); STUB(3); STUB(4); STUB(5); STUB(6); STUB(7); STUB(8); STUB(9);
+STUB(10); STUB(11); STUB(12); STUB(13); STUB(14); STUB(15); STUB(16); STUB(17); STUB(18);
+STUB(19); STUB(20); STUB(21); STUB(22); STUB(23); STUB(24); STUB(25); STUB(26); STUB(27);
+STUB(28); STUB(29); STUB(30); STUB(31); STUB(0x80);
+
+/* #BP, #OF and int $0x80 may be raised with int3, into and int from any ring (DPL 3);
+ * the rest only by the CPU. A zero address ends the table. */
+static const struct trap_info trap_table[] = {
+    TRAP(0, 0), TRAP(1, 0), TRAP(2, 0), TRAP(3, 3), TRAP(4, 3), TRAP(5, 0), TRAP(6, 0),
+    TRAP(7, 0), TRAP(8, 0), TRAP(9, 0), TRAP(10, 0), TRAP(11, 0), TRAP(12, 0),
+    TRAP(13, 0), TRAP(14, 0), TRAP(15, 0), TRAP(16, 0), TRAP(17, 0), TRAP(18, 0),
+    TRAP(19, 0), TRAP(20, 0), TRAP(21, 0), TRAP(22, 0), TRAP(23, 0), TRAP(24, 0),
+    TRAP(25, 0), TRAP(26, 0), TRAP(27, 0), TRAP(28, 0), TRAP(29, 0), TRAP(30, 0),
+    TRAP(31, 0), TRAP(0x80, 3),
+    { 0, 0, 0, 0 },
+};
+
+/* The selectors a bounce frame from guest kernel mode carries: the flat 64-bit
+ * kernel CS with its RPL cleared (the hypervisor's "interrupted in kernel mode"),
+ * and the flat SS. Bits 32-39 of the CS slot hold the saved upcall mask. */
+#define FRAME_KERNEL_CS (FLAT_KERNEL_CS64 & ~3)
+#define RFLAGS_TF (1UL << 8)
+
+static struct exinfo exinfo_of(const struct cpu_regs *regs)
+{
+    struct exinfo ex = {
+        .vector = (int)regs->vector,
+        .error_code = vector_has_error_code((int)regs->vector) ? (uint32_t)regs->error_code
+                                                                : EXINFO_NO_ERROR,
+        .rip = regs->rip, .cs = regs->cs, .rflags = regs->rflags, .rsp = regs->rsp,
+        .ss = regs->ss,
+    };
+
+    if (ex.vector == X86_EXC_PF && xtest_shared_info)
+        ex.cr2 = xtest_shared_info->vcpu_info[0].arch.cr2;
+    return ex;
+}
+
+static _Noreturn void unexpected(const struct cpu_regs *regs, const struct exinfo *ex)
+{
+    char name[32];
+
+    printf("unexpected exception: vector %lu, rip %#lx, cs %#lx, rflags %#lx, rsp %#lx, "
+           "ss %#lx, error %#lx\n", regs->vector, regs->rip, regs->cs, regs->rflags,
+           regs->rsp, regs->ss, regs->error_code);
+    printf("  rax %#lx rbx %#lx rcx %#lx rdx %#lx rsi %#lx rdi %#lx rbp %#lx\n", regs->rax,
+           regs->rbx, regs->rcx, regs->rdx, regs->rsi, regs->rdi, regs->rbp);
+    printf("  r8 %#lx r9 %#lx r10 %#lx r11 %#lx r12 %#lx r13 %#lx r14 %#lx r15 %#lx\n",
+           regs->r8, regs->r9, regs->r10, regs->r11, regs->r12, regs->r13, regs->r14,
+           regs->r15);
+    if (ex->vector == X86_EXC_PF)
+        xtest_abort("unexpected %s at rip %#lx, cr2 %#lx", exinfo_str(ex, name, sizeof(name)),
+                    regs->rip, ex->cr2);
+    xtest_abort("unexpected %s at rip %#lx", exinfo_str(ex, name, sizeof(name)), regs->rip);
+}
+
+void do_trap(struct cpu_regs *regs);
+void do_trap(struct cpu_regs *regs)
+{
+    static unsigned int depth;
+    struct exinfo ex = exinfo_of(regs);
+    const struct extable_entry *fix;
+
+    if (++depth > 1) {
+        /* An exception while handling one: say so as simply as possible and stop. */
+        static const char msg[] = "nested exception in the exception handler\n";
+        console_write(msg, sizeof(msg) - 1);
+        xtest_crash_hard();
+    }
+    if ((regs->cs & 0xffff) != FRAME_KERNEL_CS) {
+        /* A wrong frame layout (an error code where none belongs, or none where one
+         * does) shows up as a CS slot that holds something else. */
+        xtest_abort("malformed bounce frame for vector %lu: CS slot %#lx, expected %#x "
+                    "(words: %#lx %#lx %#lx %#lx %#lx)", regs->vector, regs->cs,
+                    FRAME_KERNEL_CS, regs->error_code, regs->rip, regs->cs, regs->rflags,
+                    regs->rsp);
+    }
+    if (ex.vector == X86_EXC_DB)
+        regs->rflags &= ~RFLAGS_TF;     /* a single step ends where it is recovered from */
+    fix = extable_find(regs->rip);
+    if (fix) {
+        xtest_last_exinfo = ex;
+        regs->rip = fix->resume_rip;
+    } else if (xtest_probe_rsp) {
+        xtest_last_exinfo = ex;
+        regs->rip = (uint64_t)probe_resume;
+        regs->rsp = xtest_probe_rsp;
+        xtest_probe_rsp = 0;
+    } else {
+        unexpected(regs, &ex);
+    }
+    depth--;
+}
+
+/* Installs the trap table; fails the test (and returns false) when refused. */
+static bool install_trap_table(void)
+{
+    return expect_rc("set_trap_table", hc_set_trap_table(trap_table), 0);
+}
+
+static void map_shared_info(void)
+{
+    extern uint8_t xtest_shared_info_page[];
+    uint64_t va = (uint64_t)xtest_shared_info_page;
+    uint64_t pte = xtest_start_info->shared_info | 0x3;      /* present, writable */
+    char what[96];
+
+    snprintf(what, sizeof(what), "update_va_mapping(%#lx, shared_info %#lx | P|RW, INVLPG)",
+             va, xtest_start_info->shared_info);
+    if (expect_rc(what, hc_update_va_mapping(va, pte, UVMF_INVLPG), 0))
+        xtest_shared_info = (struct shared_info *)va;
+}
+
+static void unmap(uint64_t va, const char *why)
+{
+    char what[96];
+
+    snprintf(what, sizeof(what), "update_va_mapping(%#lx, 0, INVLPG) to unmap %s", va, why);
+    expect_rc(what, hc_update_va_mapping(va, 0, UVMF_INVLPG), 0);
+}
+
+void arch_setup(void)
+{
+    if (!install_trap_table())
+        xtest_finish();     /* no handlers: nothing else can be checked safely */
+    map_shared_info();
+    unmap(0, "page 0");
+    unmap((uint64_t)xtest_guard_page, "the guard page");
+}
+
+void xtest_crash_hard(void)
+{
+    /* No trap table, and a stack the hypervisor cannot write a bounce frame to: the
+     * ud2 is an exception it cannot deliver, so it crashes the domain. */
+    hc_set_trap_table(NULL);
+    __asm__ volatile("movabs $0x800000000badc0de, %%rsp\n\tud2" ::: "memory");
+    for (;;)
+        hc_sched_op(SCHEDOP_yield, NULL);
+}

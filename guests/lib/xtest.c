@@ -1,0 +1,114 @@
+/* The test status, the verdict line and the end of a test guest (see xtest.h). */
+#include "runtime.h"
+
+#define REASON_MAX 200
+
+static enum xtest_status status = XTEST_PASS;
+static char first_reason[REASON_MAX];   /* of the worst status so far */
+static bool finishing;
+
+static void record(enum xtest_status s, const char *fmt, va_list ap)
+{
+    char reason[REASON_MAX];
+
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    for (char *p = reason; *p; p++)     /* the verdict is one line */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    printf("%s: %s\n", s == XTEST_FAIL ? "FAIL" : "SKIP", reason);
+    if (s > status) {
+        status = s;
+        strlcpy(first_reason, reason, sizeof(first_reason));
+    }
+}
+
+void xtest_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    record(XTEST_FAIL, fmt, ap);
+    va_end(ap);
+}
+
+void xtest_skip(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    record(XTEST_SKIP, fmt, ap);
+    va_end(ap);
+}
+
+void xtest_abort(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    record(XTEST_FAIL, fmt, ap);
+    va_end(ap);
+    xtest_finish();
+}
+
+enum xtest_status xtest_status(void)
+{
+    return status;
+}
+
+void xtest_finish(void)
+{
+    unsigned int reason;
+    long rc;
+
+    if (finishing)      /* a fault while finishing: no second verdict */
+        xtest_crash_hard();
+    finishing = true;
+    switch (status) {
+    case XTEST_PASS:
+        printf("verdict: PASS\n");
+        reason = xtest_manifest.shutdown_reason;
+        break;
+    case XTEST_SKIP:
+        printf("verdict: SKIP: %s\n", first_reason);
+        reason = SHUTDOWN_poweroff;
+        break;
+    default:
+        printf("verdict: FAIL: %s\n", first_reason);
+        reason = SHUTDOWN_crash;
+        break;
+    }
+    rc = hc_shutdown(reason);
+    /* Still running: this line, after the verdict, makes the harness fail the test. */
+    printf("SCHEDOP_shutdown(reason %u) returned %ld\n", reason, rc);
+    xtest_crash_hard();
+}
+
+static const char *const errno_names[] = {
+    [EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH", [EINTR] = "EINTR",
+    [EIO] = "EIO", [ENXIO] = "ENXIO", [E2BIG] = "E2BIG", [ENOEXEC] = "ENOEXEC",
+    [EBADF] = "EBADF", [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM", [EACCES] = "EACCES",
+    [EFAULT] = "EFAULT", [EBUSY] = "EBUSY", [EEXIST] = "EEXIST", [ENODEV] = "ENODEV",
+    [EINVAL] = "EINVAL", [ENOSPC] = "ENOSPC", [ERANGE] = "ERANGE", [ENOSYS] = "ENOSYS",
+    [ENOTEMPTY] = "ENOTEMPTY", [EOVERFLOW] = "EOVERFLOW", [EOPNOTSUPP] = "EOPNOTSUPP",
+    [ETIMEDOUT] = "ETIMEDOUT",
+};
+
+const char *rc_str(long rc, char *buf, unsigned long size)
+{
+    if (rc < 0 && -rc < (long)ARRAY_LEN(errno_names) && errno_names[-rc])
+        snprintf(buf, size, "%ld (%s)", rc, errno_names[-rc]);
+    else
+        snprintf(buf, size, "%ld", rc);
+    return buf;
+}
+
+bool expect_rc(const char *what, long got, long want)
+{
+    char g[32], w[32];
+
+    if (got == want)
+        return true;
+    xtest_fail("%s returned %s, expected %s", what, rc_str(got, g, sizeof(g)),
+               rc_str(want, w, sizeof(w)));
+    return false;
+}
