@@ -3,6 +3,7 @@
 
 struct start_info *xtest_start_info;
 struct shared_info *xtest_shared_info;
+struct vcpu_info *xtest_vcpu_info;
 
 void xtest_start(struct start_info *si)
 {

@@ -76,6 +76,9 @@ extern uint64_t xtest_boot_rsp;                 /* rsp at entry */
 extern uint64_t xtest_bss_dirty;                /* first nonzero .bss byte at entry, or 0 */
 /* shared_info mapped by the runtime; NULL when that failed. */
 extern struct shared_info *xtest_shared_info;
+/* vCPU 0's vcpu_info: in shared_info, or where register_vcpu_info moved it (a test
+ * that moves it updates this). NULL when shared_info is not mapped. */
+extern struct vcpu_info *xtest_vcpu_info;
 
 /* The image as linked (lib/pv64/pv64.lds). */
 extern char _image_start[], _image_end[], __bss_start[], __bss_end[];

@@ -45,8 +45,8 @@ static struct exinfo exinfo_of(const struct cpu_regs *regs)
         .ss = regs->ss,
     };
 
-    if (ex.vector == X86_EXC_PF && xtest_shared_info)
-        ex.cr2 = xtest_shared_info->vcpu_info[0].arch.cr2;
+    if (ex.vector == X86_EXC_PF && xtest_vcpu_info)
+        ex.cr2 = xtest_vcpu_info->arch.cr2;
     return ex;
 }
 
@@ -121,8 +121,10 @@ static void map_shared_info(void)
 
     snprintf(what, sizeof(what), "update_va_mapping(%#lx, shared_info %#lx | P|RW, INVLPG)",
              va, xtest_start_info->shared_info);
-    if (expect_rc(what, hc_update_va_mapping(va, pte, UVMF_INVLPG), 0))
+    if (expect_rc(what, hc_update_va_mapping(va, pte, UVMF_INVLPG), 0)) {
         xtest_shared_info = (struct shared_info *)va;
+        xtest_vcpu_info = &xtest_shared_info->vcpu_info[0];
+    }
 }
 
 static void unmap(uint64_t va, const char *why)

@@ -75,7 +75,7 @@ static void expect_page_fault(const char *what, const struct exinfo *ex, uint32_
                               uint64_t cr2)
 {
     expect_exception(what, ex, X86_EXC_PF, error);
-    if (ex->vector == X86_EXC_PF && xtest_shared_info)
+    if (ex->vector == X86_EXC_PF && xtest_vcpu_info)
         xtest_check(ex->cr2 == cr2, "%s: vcpu_info.arch.cr2 %#lx, expected %#lx", what,
                     ex->cr2, cr2);
 }
@@ -133,7 +133,7 @@ static void test_software_interrupts(void)
  * return with every register as it was. */
 static void test_frame_and_iret(void)
 {
-    uint8_t mask = xtest_shared_info ? xtest_shared_info->vcpu_info[0].evtchn_upcall_mask : 1;
+    uint8_t mask = xtest_vcpu_info ? xtest_vcpu_info->evtchn_upcall_mask : 1;
     struct gprs in, out;
     struct exinfo ex;
 

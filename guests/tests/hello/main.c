@@ -109,14 +109,13 @@ static void check_p2m(void)
 
 static void check_shared_info(void)
 {
-    if (!xtest_shared_info)
+    if (!xtest_vcpu_info)
         return;     /* the runtime already failed the test */
     printf("vcpu_info[0]: upcall_pending %u, upcall_mask %u\n",
-           xtest_shared_info->vcpu_info[0].evtchn_upcall_pending,
-           xtest_shared_info->vcpu_info[0].evtchn_upcall_mask);
-    xtest_check(xtest_shared_info->vcpu_info[0].evtchn_upcall_mask == 1,
+           xtest_vcpu_info->evtchn_upcall_pending, xtest_vcpu_info->evtchn_upcall_mask);
+    xtest_check(xtest_vcpu_info->evtchn_upcall_mask == 1,
                 "events are not masked at start of day (upcall_mask %u)",
-                xtest_shared_info->vcpu_info[0].evtchn_upcall_mask);
+                xtest_vcpu_info->evtchn_upcall_mask);
 }
 
 static void check_cmdline(void)
