@@ -18,13 +18,7 @@
 #include <public/version.h>
 #include <public/xen.h>
 
-/* Xeno's own test hypercall: writes its six arguments to the buffer named by the
- * first and returns 6 (see xen/xeno_test.c). */
-#ifndef __HYPERVISOR_xeno_test
-#define __HYPERVISOR_xeno_test 56
-#endif
-
-/* update_va_mapping flags (Xen public/xen.h UVMF_*). */
+/* update_va_mapping flags (Xen public/xen.h UVMF_*; not in our public headers yet). */
 #define UVMF_NONE 0UL
 #define UVMF_TLB_FLUSH 1UL
 #define UVMF_INVLPG 2UL
@@ -131,6 +125,8 @@ static inline long hc_physdev_op(int cmd, void *arg)
     return hypercall(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0, 0);
 }
 
+/* Xeno's own test hypercall: writes its six arguments to the buffer named by the
+ * first and returns 6 (xen/xeno_test.c). */
 static inline long hc_xeno_test(unsigned long buf, unsigned long a2, unsigned long a3,
                                 unsigned long a4, unsigned long a5, unsigned long a6)
 {
