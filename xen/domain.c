@@ -9,6 +9,7 @@
 #include <asm/smp.h>
 #include <xeno/buddy.h>
 #include <xeno/domain.h>
+#include <xeno/hypercall.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
 #include <xeno/sched.h>
@@ -122,10 +123,13 @@ void domain_crash(struct domain *d, const char *why)
     struct vcpu *v = current_vcpu();
 
     printk("domain: d%u '%s' crashed: %s\n", d->id, d->name, why);
-    if (v && v->domain == d)
+    if (v && v->domain == d) {
+        /* While it runs, its registers are in this CPU's trap frame. */
+        const struct cpu_regs *r = v->on_cpu ? guest_regs() : &v->pv.regs;
         printk("domain: d%u vcpu%u rip=%016lx rsp=%016lx rflags=%016lx cs=%04lx %s mode\n",
-               d->id, v->id, v->pv.regs.rip, v->pv.regs.rsp, v->pv.regs.rflags,
-               v->pv.regs.cs, v->pv.kernel_mode ? "kernel" : "user");
+               d->id, v->id, r->rip, r->rsp, r->rflags, r->cs,
+               v->pv.kernel_mode ? "kernel" : "user");
+    }
     domain_shutdown(d, SHUTDOWN_crash);
 }
 

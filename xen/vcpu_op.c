@@ -20,7 +20,8 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
         return -EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
         return -EINVAL;
-    if (!domain_owns_mfn(v->domain, r.mfn))
+    /* Its own frame, and one the hypervisor may write: never a page table. */
+    if (!domain_owns_mfn(v->domain, r.mfn) || page_type(mfn_to_page(r.mfn)) != PGT_none)
         return -EINVAL;
     new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
     /* Carry the state over, and make the guest look at every event once. */

@@ -21,15 +21,20 @@ def debug_elf() -> Path:
 
 @pytest.fixture
 def boot(debug_elf):
-    """boot(platform=, smp=, mem=, cmdline=, efi=) -> runner.RunResult.
+    """boot(platform=, smp=, mem=, cmdline=, efi=, configs=, modules=) -> runner.RunResult.
 
     The serial console is printed, so a failing test shows it under 'Captured stdout'.
     """
-    def _boot(platform="qemu", smp=1, mem=256, cmdline="", efi=False, timeout=None):
+    def _boot(platform="qemu", smp=1, mem=None, cmdline="", efi=False, timeout=None,
+              configs=(), modules=()):
+        if mem is None and not configs:
+            mem = 256
         result = runner.boot(debug_elf, platform=platform, smp=smp, mem=mem,
-                             cmdline=cmdline, timeout=timeout, efi=efi)
-        print("%s, %d CPUs, %d MiB, cmdline %r%s: %s"
-              % (platform, smp, mem, cmdline, " (UEFI)" if efi else "", result.message))
+                             cmdline=cmdline, timeout=timeout, efi=efi,
+                             configs=configs, modules=modules)
+        print("%s, %d CPUs, %s MiB, cmdline %r%s: %s"
+              % (platform, smp, mem or "default", cmdline, " (UEFI)" if efi else "",
+                 result.message))
         for note in result.notes:
             print("note:", note)
         print("run directory:", result.run_dir)

@@ -14,11 +14,7 @@ SUITES = {
     "system": "tests/system",   # boots under QEMU and Bochs
     "guests": "tests/guests",   # self-checking guest tests (guests/tests/NAME), one boot each
 }
-# The one switch for the guests suite: while False, `tools/xeno test` with no suite
-# named leaves it out (`tools/xeno test guests` always runs it). Flip it once the
-# hypervisor passes the suite, so CI runs it too.
-GUESTS_IN_DEFAULT = False
-DEFAULT_SUITES = [name for name in SUITES if name != "guests" or GUESTS_IN_DEFAULT]
+DEFAULT_SUITES = list(SUITES)
 # Suites that boot emulators run on two pytest-xdist workers: two emulators at a time,
 # one per core of the project's machines.
 PARALLEL_SUITES = {"system", "guests"}
