@@ -98,3 +98,11 @@ def test_several_domains_share_the_cpu_and_all_end(boot, tmp_path):
                    for l in result.lines)
     assert "xeno: all domains have ended" in result.lines
     assert result.verdict == "pass", result.message
+
+
+def test_a_pv_guest_runs_under_bochs_too(boot):
+    """A different CPU model (Intel, x2APIC) and emulator run the same PV guest."""
+    result = boot("bochs", configs=[HELLO_CFG])
+    assert_finished(result)
+    assert_hello_passed(result)
+    assert result.verdict == "pass", result.message

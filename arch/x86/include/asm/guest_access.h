@@ -16,12 +16,13 @@ long raw_copy_guest(void *dst, const void *src, size_t n);
  */
 static inline bool guest_range_ok(uint64_t addr, uint64_t len)
 {
-    uint64_t end = addr + len;
-    if (end < addr)
-        return false;
-    if (end <= 0x0000800000000000UL)
-        return true;
-    return addr >= HYPERVISOR_VIRT_END && addr >= 0xffff800000000000UL;
+    /* Compare on the last byte: a range may end at the very top of memory. */
+    uint64_t last = len ? addr + len - 1 : addr;
+    if (last < addr)
+        return false;           /* wraps around */
+    if (last < 0x0000800000000000UL)
+        return true;            /* wholly in the lower canonical half */
+    return addr >= HYPERVISOR_VIRT_END;     /* wholly above the hypervisor's slots */
 }
 
 static inline int copy_from_guest(void *dst, uint64_t guest_src, size_t n)
