@@ -18,14 +18,9 @@
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define TRAPS_BEFORE_PREEMPT 64
 
-static bool canonical(uint64_t a)
-{
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 static bool guest_code_address_ok(uint64_t a)
 {
-    return canonical(a) && guest_range_ok(a, 1);
+    return is_canonical(a) && guest_range_ok(a, 1);
 }
 
 long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
@@ -101,7 +96,7 @@ long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t a3, uint64_t a4, uint64_
     struct vcpu *v = current_vcpu();
     (void)a3; (void)a4; (void)a5; (void)a6;
 
-    if (!canonical(sp))
+    if (!is_canonical(sp))
         return -EINVAL;
     v->pv.kernel_ss = ss | 3;
     v->pv.kernel_sp = sp;
@@ -113,7 +108,7 @@ long do_set_segment_base(uint64_t which, uint64_t base, uint64_t a3, uint64_t a4
     struct vcpu *v = current_vcpu();
     (void)a3; (void)a4; (void)a5; (void)a6;
 
-    if (which != SEGBASE_GS_USER_SEL && !canonical(base))
+    if (which != SEGBASE_GS_USER_SEL && !is_canonical(base))
         return -EINVAL;
     switch (which) {
     case SEGBASE_FS:
@@ -168,7 +163,7 @@ long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4, uin
 
     switch (reg) {
     case 0: case 1: case 2: case 3:
-        if (!guest_range_ok(value, 1) || !canonical(value))
+        if (!guest_range_ok(value, 1) || !is_canonical(value))
             return -EPERM;
         break;
     case 6:

@@ -23,11 +23,6 @@
 #define CR0_TS (1UL << 3)
 #define CR4_GUEST_VISIBLE ((1UL << 5) | (1UL << 7) | (1UL << 9) | (1UL << 10)) /* PAE PGE OSFXSR OSXMMEXCPT */
 
-static bool canonical(uint64_t a)
-{
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 /* General register n (ModRM numbering) in the trap frame. */
 static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
 {
@@ -110,14 +105,14 @@ static bool emulate_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
     switch (msr) {
     case MSR_FS_BASE:
     case MSR_GS_BASE:
-        if (!canonical(val))
+        if (!is_canonical(val))
             return false;
         wrmsr(msr, val);
         if (msr == MSR_FS_BASE)
             v->pv.fs_base = val;
         return true;
     case MSR_KERNEL_GS_BASE:
-        if (!canonical(val))
+        if (!is_canonical(val))
             return false;
         if (v->pv.kernel_mode)
             v->pv.gs_base_user = val;

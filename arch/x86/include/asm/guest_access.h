@@ -9,6 +9,12 @@
 
 long raw_copy_guest(void *dst, const void *src, size_t n);
 
+/* Bits 63..47 all equal (48-bit virtual addresses). */
+static inline bool is_canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
 /*
  * A guest may name only its own half of the address space: the lower canonical
  * half, or the upper half above the hypervisor's hole. The whole range must fit
