@@ -20,6 +20,7 @@ static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
     ENTRY(__HYPERVISOR_set_debugreg, do_set_debugreg, HC_PV, false, true),
     ENTRY(__HYPERVISOR_get_debugreg, do_get_debugreg, HC_PV, false, true),
     ENTRY(__HYPERVISOR_update_descriptor, do_update_descriptor, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_memory_op, do_memory_op, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_multicall, do_multicall, HC_PV | HC_HVM, false, false),
     ENTRY(__HYPERVISOR_update_va_mapping, do_update_va_mapping, HC_PV, false, true),
     ENTRY(__HYPERVISOR_xen_version, do_xen_version, HC_PV | HC_HVM, false, true),
