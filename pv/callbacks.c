@@ -12,11 +12,8 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/sched.h>
-#include <xeno/softirq.h>
-#include <asm/smp.h>
 
 #define MSR_KERNEL_GS_BASE 0xc0000102
-#define TRAPS_BEFORE_PREEMPT 64
 
 static bool guest_code_address_ok(uint64_t a)
 {
@@ -35,7 +32,7 @@ long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uin
         return 0;
     }
     for (unsigned int n = 0;; n++) {
-        if (n && n % TRAPS_BEFORE_PREEMPT == 0 && softirq_pending(smp_processor_id())) {
+        if (hypercall_preempt_check(n)) {
             hypercall_continue(list, 0, 0, 0, 0, 0);
             return -ERESTART;
         }

@@ -161,6 +161,8 @@ void domain_destroy(struct domain *d)
         panic("domain d%u: %lu frames owned but %lu released", d->id, owned, released);
     d->state = DOMAIN_DEAD;
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
+    printk("domain: d%u stats: %lu hypercalls, %lu continuations\n", d->id,
+           (unsigned long)d->stats.hypercalls, (unsigned long)d->stats.continuations);
 }
 
 /* Destroy the domains that have stopped and no longer run anywhere; when the

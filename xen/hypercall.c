@@ -8,6 +8,9 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/lib.h>
+#include <xeno/cmdline.h>
+#include <xeno/softirq.h>
+#include <asm/smp.h>
 
 #define ENTRY(nr, handler, kind, priv, multi) \
     [nr] = { .fn = handler, .name = #handler, .kinds = kind, .privileged = priv, .in_multicall = multi }
@@ -36,6 +39,18 @@ static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
     ENTRY(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true),
 };
 
+
+static unsigned long hypercall_preempt_every;
+CMDLINE_PARAM_UINT("hypercall_preempt_every", hypercall_preempt_every);
+
+bool hypercall_preempt_check(uint64_t done)
+{
+    if (done == 0)
+        return false;           /* always make progress */
+    if (hypercall_preempt_every && done % hypercall_preempt_every == 0)
+        return true;
+    return softirq_pending(smp_processor_id());
+}
 
 struct cpu_regs *guest_regs(void)
 {
@@ -68,5 +83,9 @@ long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[6], boo
         return -EINVAL;
     if (e->privileged && !v->domain->privileged)
         return -EPERM;
-    return e->fn(args[0], args[1], args[2], args[3], args[4], args[5]);
+    v->domain->stats.hypercalls++;
+    long rc = e->fn(args[0], args[1], args[2], args[3], args[4], args[5]);
+    if (rc == -ERESTART)
+        v->domain->stats.continuations++;
+    return rc;
 }

@@ -9,10 +9,7 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/sched.h>
-#include <xeno/softirq.h>
-#include <asm/smp.h>
 
-#define BATCH_BEFORE_PREEMPT 32
 #define MAX_MULTICALL 4096
 
 long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
@@ -25,7 +22,7 @@ long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4, uint6
         return -EINVAL;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t addr = list + i * sizeof(e);
-        if (i && i % BATCH_BEFORE_PREEMPT == 0 && softirq_pending(smp_processor_id())) {
+        if (hypercall_preempt_check(i)) {
             hypercall_continue(addr, count - i, 0, 0, 0, 0);
             return -ERESTART;
         }

@@ -106,3 +106,16 @@ def test_a_pv_guest_runs_under_bochs_too(boot):
     assert_finished(result)
     assert_hello_passed(result)
     assert result.verdict == "pass", result.message
+
+
+def test_preempted_hypercalls_continue_where_they_stopped(boot):
+    """With preemption forced every 2 units of work, a multicall and the runtime's
+    set_trap_table are continued many times and the guest sees no difference."""
+    cfg = paths.ROOT / "build" / "guests" / "multicall" / "multicall-pv64.cfg"
+    result = boot("qemu", configs=[cfg], cmdline="hypercall_preempt_every=2")
+    assert_finished(result)
+    assert "(d1) verdict: PASS" in result.lines
+    stats = domain_lines(result, r"^domain: d1 stats: (\d+) hypercalls, (\d+) continuations")
+    assert stats, "no stats line for d1"
+    assert int(stats[0].group(2)) > 0, "nothing was preempted: %s" % stats[0].group(0)
+    assert result.verdict == "pass", result.message

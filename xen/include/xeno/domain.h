@@ -53,6 +53,10 @@ struct domain {
     struct shared_info *shared_info;
     uint64_t shared_info_mfn;
     unsigned long vm_assist;
+    struct {
+        uint64_t hypercalls;                /* every dispatched call, multicall entries too */
+        uint64_t continuations;             /* calls preempted to continue later */
+    } stats;
     char console_line[160];
     unsigned int console_len;
     struct domain *next;

@@ -35,6 +35,11 @@ long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[6], boo
 /* Make a -ERESTART'ed hypercall resume with these arguments. */
 void hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
                         uint64_t a6);
+/* Should a long hypercall stop after `done` units of work and continue later?
+ * Yes when this CPU has softirqs to run, or every hypercall_preempt_every units
+ * (a command-line option, so tests can make preemption happen for sure). */
+bool hypercall_preempt_check(uint64_t done);
+
 /* The trap frame of the guest being served on this CPU. */
 struct cpu_regs *guest_regs(void);
 
