@@ -89,6 +89,10 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t a3, uint64_t a
 
     if ((maddr & 7) || !domain_owns_mfn(d, mfn))
         return -EINVAL;
+    /* A "not present" descriptor may hold any bits, which in a page-table
+     * frame would be a forged PTE: page tables are never a target. */
+    if (page_type(mfn_to_page(mfn)) != PGT_none && page_type(mfn_to_page(mfn)) != PGT_writable_page)
+        return -EINVAL;
     if (!check_descriptor(&desc))
         return -EINVAL;
     *(uint64_t *)((char *)mfn_to_virt(mfn) + offset) = desc;
