@@ -1,0 +1,95 @@
+"""The benchmark programs of guests/bench/ still run and print well-formed `bench:` lines,
+booted exactly as `tools/xeno bench hypercall` boots them. No timing is judged here:
+numbers belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py)."""
+import pytest
+
+from xenolib import bench, guesttests
+from xenolib.benchmarks import hypercall
+
+PVBENCH = guesttests.GuestTest(name="pvbench", environments=("pv64",), memory=8, vcpus=1,
+                               cmdline="", expect_shutdown="poweroff", summary="")
+
+
+def built(path):
+    if not path.is_file():
+        pytest.fail("%s is missing: build first (scons build/guests/bench; `tools/xeno "
+                    "test` builds before testing)" % path, pytrace=False)
+
+
+def show(what, result):
+    print("%s: %s" % (what, result.message))
+    print("run directory:", result.run_dir)
+    print("---- serial console ----")
+    print(result.text)
+
+
+def assert_bench_lines(lines, names):
+    """Every line that says `bench:` is well-formed, and NAMES are all there."""
+    said = [line for line in lines if "bench: " in line]
+    malformed = [line for line in said if not hypercall.LINE.match(line)]
+    assert not malformed, "malformed bench lines: %r" % malformed
+    found = hypercall.parse(lines)
+    assert hypercall.problems(found, names) == []
+    assert [m.name for m in found.values()] == list(names), "missing or out of order"
+    return found
+
+
+@pytest.mark.parametrize("mode", ["icount", "wall"])
+def test_native_kernel(mode):
+    built(hypercall.NATIVE_ELF)
+    result = hypercall.boot_native(deterministic=mode == "icount", timeout=60)
+    show("bench-native (%s)" % mode, result)
+    assert result.verdict == "pass", result.message
+    assert result.lines[-1].startswith("XENO-STATUS: pass")
+    found = assert_bench_lines(result.lines, hypercall.NATIVE_NAMES)
+    assert all(m.domain is None for m in found.values())
+
+
+@pytest.mark.parametrize("variant", ["debug", "release"])
+def test_pv_guest(variant):
+    built(hypercall.PV_CONFIG)
+    result = hypercall.boot_pv(variant, deterministic=True, timeout=60)
+    show("pvbench under the %s hypervisor" % variant, result)
+    verdict = guesttests.judge(result.lines, PVBENCH, "pv64", result.verdict, result.timed_out)
+    assert verdict.outcome == "pass", verdict.message
+    found = assert_bench_lines(result.lines, hypercall.PV_NAMES)
+    assert {m.domain for m in found.values()} == {verdict.domain}
+
+
+CANNED_NATIVE = ["bench-native: ring-3 syscall benchmarks on bare metal (multiboot2)",
+                 "bench: native_syscall_bare cycles=4 min=4 max=4 iterations=2000 batches=9",
+                 "bench: native_syscall cycles=56 min=56 max=57 iterations=2000 batches=9",
+                 "bench: native_syscall_stub cycles=63 min=60 max=63 iterations=2000 batches=9",
+                 "XENO-STATUS: pass"]
+CANNED_PV = ["(d1) bench: pv_null_hypercall cycles=84 min=84 max=84 iterations=2000 batches=9",
+             "(d1) bench: pv_null_hypercall_page cycles=90 min=90 max=91 iterations=2000 "
+             "batches=9",
+             "(d1) bench: pv_syscall_bounce cycles=560 min=560 max=600 iterations=2000 batches=9"]
+
+
+def test_parse_canned_lines():
+    found = hypercall.parse(CANNED_NATIVE + CANNED_PV + [
+        "bench: broken cycles=x", "(d1) bench: pv_x cycles=1 min=2 max=3 iterations=1 batches=1 extra"])
+    assert set(found) == set(hypercall.NATIVE_NAMES) | set(hypercall.PV_NAMES)
+    assert found["native_syscall"].cycles == 56 and found["native_syscall"].domain is None
+    assert found["pv_syscall_bounce"].max == 600 and found["pv_syscall_bounce"].domain == 1
+    bad = hypercall.parse(["bench: pv_null_hypercall cycles=5 min=6 max=9 iterations=10 "
+                           "batches=3"])
+    assert hypercall.problems(bad, ["pv_null_hypercall", "pv_syscall_bounce"]) == [
+        "`bench: pv_null_hypercall` does not hang together: %s" % bad["pv_null_hypercall"],
+        "no `bench: pv_syscall_bounce` line"]
+
+
+def test_tables_from_canned_measurements(monkeypatch):
+    native, pv = hypercall.parse(CANNED_NATIVE), hypercall.parse(CANNED_PV)
+    canned = {(side, mode): native if side == "native" else pv
+              for side in hypercall.SIDES for mode in hypercall.MODES}
+    monkeypatch.setattr(hypercall, "_measured", canned)
+    text = bench.format_table(hypercall.hypercall())
+    print(text)
+    assert "pv-release/native" in text
+    assert "1.500" in text                      # 84 / 56
+    assert "floor is 4 instr, 4 host TSC" in text
+    text = bench.format_table(hypercall.syscall_bounce())
+    print(text)
+    assert "10.000" in text                     # 560 / 56
