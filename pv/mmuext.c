@@ -54,12 +54,14 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreign
 {
     struct vcpu *v = current_vcpu();
     struct mmuext_op op;
-    uint64_t done;
+    uint32_t done;              /* the ABI's `unsigned int *done` */
     long rc = 0;
     (void)a5; (void)a6;
 
     if (foreigndom != DOMID_SELF && foreigndom != v->domain->id)
         return -EPERM;
+    if (count > UINT32_MAX)
+        return -EINVAL;
     for (done = 0; done < count; done++) {
         if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
             rc = -EFAULT;

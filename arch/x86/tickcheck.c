@@ -6,9 +6,10 @@
  *
  * A tick is counted by its deadline, not by when it was handled: under an
  * emulator a vCPU may be descheduled by the host for many milliseconds and
- * handle several ticks late, back to back. Counting by deadline (and waiting a
- * grace period before reading the counts) measures the rate the timer keeps,
- * which is what the check is for; a CPU whose timer stops firing still shows.
+ * handle several ticks late, back to back. Counting by deadline (and waiting
+ * until each CPU's ticks have passed the end of the window) measures the rate
+ * the timer keeps, which is what the check is for; a CPU whose timer stops
+ * firing still shows, after a bounded wait.
  */
 #include <asm/irq.h>
 #include <asm/percpu.h>
@@ -23,15 +24,18 @@
 #define TICK_HZ 1000U
 #define TICK_NS (1000000000UL / TICK_HZ)
 #define SETTLE_MS 10
-#define GRACE_MS 20
+#define DRAIN_STEP_MS 10
+#define DRAIN_LIMIT_MS 2000
 
 static unsigned long ticks_ms = 200;
 CMDLINE_PARAM_UINT("ticks_ms", ticks_ms);
 
 /* The window in system time; end is 0 until the BSP closes it. */
 static volatile uint64_t window_start_ns, window_end_ns;
-/* Each CPU ticks from the moment it starts until the check is over. */
+/* Each CPU ticks from the moment it starts until its deadlines pass the end of
+ * the window; then it is done and stops. */
 static volatile bool ticks_stopped;
+static volatile bool tick_done[NR_CPUS];
 static struct timer tick_timer[NR_CPUS];
 
 static bool deadline_in_window(uint64_t deadline)
@@ -46,6 +50,10 @@ static void tick_fn(void *data)
 
     if (deadline_in_window(t->expires))
         this_cpu()->timer_ticks++;
+    if (window_end_ns && t->expires >= window_end_ns) {
+        tick_done[smp_processor_id()] = true;      /* every tick of the window is counted */
+        return;
+    }
     if (!ticks_stopped)
         /* From the last deadline, not from now, so a late tick does not drift. */
         set_timer(t, t->expires + TICK_NS);
@@ -62,6 +70,14 @@ void tick_check_start_this_cpu(void)
         return;
     init_timer(&tick_timer[cpu], tick_fn, &tick_timer[cpu], cpu);
     set_timer(&tick_timer[cpu], now_ns() + TICK_NS);
+}
+
+static bool all_cpus_done(void)
+{
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+        if (cpu_is_online(cpu) && !tick_done[cpu])
+            return false;
+    return true;
 }
 
 static void run_softirqs(void)
@@ -81,7 +97,10 @@ bool tick_check_run(void)
     window_start_ns = now_ns();
     pit_wait_ms_polling((unsigned int)ticks_ms, run_softirqs);
     window_end_ns = now_ns();
-    pit_wait_ms_polling(GRACE_MS, run_softirqs);   /* late ticks still count */
+    /* A vCPU the host descheduled handles its ticks late, back to back: wait
+     * (boundedly) until every CPU has passed the end of the window. */
+    for (unsigned int waited = 0; waited < DRAIN_LIMIT_MS && !all_cpus_done(); waited += DRAIN_STEP_MS)
+        pit_wait_ms_polling(DRAIN_STEP_MS, run_softirqs);
     ticks_stopped = true;
 
     for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
