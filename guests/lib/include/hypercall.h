@@ -75,6 +75,31 @@ static inline long hc_set_trap_table(const struct trap_info *table)
     return hypercall(__HYPERVISOR_set_trap_table, table, 0, 0, 0, 0, 0);
 }
 
+/* set_gdt: FRAMES lists the machine frames of a GDT of ENTRIES descriptors. */
+static inline long hc_set_gdt(const uint64_t *frames, unsigned long entries)
+{
+    return hypercall(__HYPERVISOR_set_gdt, frames, entries, 0, 0, 0, 0);
+}
+
+/* stack_switch: the kernel stack bounces from guest user mode land on. */
+static inline long hc_stack_switch(unsigned long ss, unsigned long sp)
+{
+    return hypercall(__HYPERVISOR_stack_switch, ss, sp, 0, 0, 0, 0);
+}
+
+/* update_descriptor: one descriptor at machine address MADDR. */
+static inline long hc_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+    return hypercall(__HYPERVISOR_update_descriptor, maddr, desc, 0, 0, 0, 0);
+}
+
+/* mmuext_op for the calling domain; *done (if given) gets how many ops completed. */
+static inline long hc_mmuext_op(const struct mmuext_op *ops, unsigned int count,
+                                unsigned int *done)
+{
+    return hypercall(__HYPERVISOR_mmuext_op, ops, count, done, DOMID_SELF, 0, 0);
+}
+
 static inline long hc_fpu_taskswitch(int set)
 {
     return hypercall(__HYPERVISOR_fpu_taskswitch, set, 0, 0, 0, 0, 0);

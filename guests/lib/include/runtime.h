@@ -13,6 +13,10 @@ void arch_setup(void);
 /* Ends the domain without the hypervisor's help: a fault it cannot deliver. */
 _Noreturn void xtest_crash_hard(void);
 
+/* Called first for every exception (lib/pv64/usermode.c): the end of a user_call()
+ * does not return. */
+void usermode_trap(struct cpu_regs *regs);
+
 /* The fixup table (lib/pv64/pv64.lds). */
 extern const struct extable_entry __ex_table_start[], __ex_table_end[];
 const struct extable_entry *extable_find(uint64_t rip);

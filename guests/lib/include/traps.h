@@ -46,13 +46,15 @@
 #define EXINFO_NO_ERROR 0xffffffffU
 
 /* What a probe saw: the vector (EXINFO_NONE when nothing was raised), the error code
- * (EXINFO_NO_ERROR for vectors without one), CR2 from vcpu_info for #PF, and the
- * bounce frame the hypervisor built. */
+ * (EXINFO_NO_ERROR for vectors without one), CR2 from vcpu_info for #PF, the bounce
+ * frame the hypervisor built, and where it built it (the handler's rsp at entry:
+ * the interrupted stack in kernel mode, the stack_switch stack from user mode). */
 struct exinfo {
     int vector;
     uint32_t error_code;
     uint64_t cr2;
     uint64_t rip, cs, rflags, rsp, ss;
+    uint64_t frame;
 };
 
 /* The registers the entry stubs save, lowest address first (lib/pv64/entry.S). */

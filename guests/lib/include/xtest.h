@@ -54,6 +54,11 @@ void xtest_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xtest_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void xtest_abort(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void xtest_finish(void);
+/* For a test that passes when the hypervisor crashes its domain (manifest:
+ * expect_shutdown = "crash"): unless the test has failed already, prints
+ * `verdict: PASS` and calls CRASH, which must make the hypervisor crash the domain.
+ * Should CRASH return, a FAIL line and verdict follow, which fails the test. */
+_Noreturn void xtest_expect_crash(const char *what, void (*crash)(void));
 enum xtest_status xtest_status(void);
 
 /* Fails, naming the source line, when COND is false. */
@@ -79,6 +84,13 @@ extern struct shared_info *xtest_shared_info;
 /* vCPU 0's vcpu_info: in shared_info, or where register_vcpu_info moved it (a test
  * that moves it updates this). NULL when shared_info is not mapped. */
 extern struct vcpu_info *xtest_vcpu_info;
+
+/* The machine frame behind guest address VA: the image runs at VIRT_BASE 0, so its
+ * pfn is VA / 4K, and start_info's p2m list gives the mfn. */
+static inline uint64_t virt_to_mfn(uint64_t va)
+{
+    return ((const uint64_t *)xtest_start_info->mfn_list)[va / PAGE_SIZE];
+}
 
 /* The image as linked (lib/pv64/pv64.lds). */
 extern char _image_start[], _image_end[], __bss_start[], __bss_end[];

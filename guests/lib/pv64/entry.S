@@ -1,5 +1,6 @@
 /*
- * Exception entry for a pv64 test guest, and probe() recovery.
+ * Exception entry for a pv64 test guest, the syscall callback for its user mode
+ * (usermode.h), and probe() recovery.
  *
  * The hypervisor bounces an exception to the handler set_trap_table named, in guest
  * kernel mode, with this frame on the stack (lowest address first):
@@ -11,8 +12,8 @@
  *     RAX, R11, RCX, FLAGS, RIP, CS, RFLAGS, RSP, SS
  * with FLAGS 0: restore R11 and RCX from the frame.
  */
-/* __HYPERVISOR_iret; public/xen.h is C only (traps.c checks the two agree). */
-#define HYPERVISOR_IRET 23
+#include "pv64_asm.h"
+#include "usermode.h"
 
         .code64
         .text
@@ -66,8 +67,8 @@ entry_\vector:
         TRAP_STUB 31, 0
         TRAP_STUB 0x80, 0
 
-        .type trap_common, @function
-trap_common:
+/* struct cpu_regs (traps.h) below the vector and error code, lowest address first. */
+.macro SAVE_GPRS
         push    %rdi
         push    %rsi
         push    %rdx
@@ -83,12 +84,9 @@ trap_common:
         push    %r13
         push    %r14
         push    %r15
-        cld
-        mov     %rsp, %rdi              /* struct cpu_regs * */
-        mov     %rsp, %rbx
-        and     $~15, %rsp              /* the C ABI's alignment at a call */
-        call    do_trap
-        mov     %rbx, %rsp
+.endm
+
+.macro RESTORE_GPRS
         pop     %r15
         pop     %r14
         pop     %r13
@@ -104,15 +102,73 @@ trap_common:
         pop     %rdx
         pop     %rsi
         pop     %rdi
+.endm
+
+/* Calls fn(struct cpu_regs *) with the stack aligned as the C ABI wants; rbx keeps rsp. */
+.macro CALL_WITH_REGS fn
+        cld
+        mov     %rsp, %rdi
+        mov     %rsp, %rbx
+        and     $~15, %rsp
+        call    \fn
+        mov     %rbx, %rsp
+.endm
+
+        .type trap_common, @function
+trap_common:
+        SAVE_GPRS
+        CALL_WITH_REGS do_trap
+        RESTORE_GPRS
         add     $16, %rsp               /* vector, error code */
         push    $0                      /* FLAGS: not VGCF_in_syscall */
+        jmp     iret_to_frame
+        .size trap_common, . - trap_common
+
+/*
+ * The syscall callback usermode.c registers: a `syscall` in guest user mode arrives
+ * here in guest kernel mode, on the stack_switch stack, with the frame
+ *     RCX, R11, RIP, CS, RFLAGS, RSP, SS
+ * (no error code). RCX and R11 hold the user's return RIP and RFLAGS. The same
+ * struct cpu_regs as for exceptions goes to do_user_syscall(), which leaves the
+ * iret FLAGS (VGCF_in_syscall or 0) in its error-code slot.
+ */
+        .globl user_syscall_entry
+        .type user_syscall_entry, @function
+user_syscall_entry:
+        pushfq                          /* RFLAGS and rsp as the callback found them */
+        popq    user_syscall_entry_rflags(%rip)
+        mov     %rsp, user_syscall_entry_rsp(%rip)
+        pop     %rcx
+        pop     %r11
+        push    $0                      /* the iret FLAGS, on the way out */
+        push    $USER_SYSCALL_VECTOR
+        SAVE_GPRS
+        CALL_WITH_REGS do_user_syscall
+        RESTORE_GPRS
+        add     $8, %rsp                /* vector; FLAGS stay, just below RIP */
+        jmp     iret_to_frame
+        .size user_syscall_entry, . - user_syscall_entry
+
+/* rsp points at FLAGS, RIP, CS, RFLAGS, RSP, SS: add RCX, R11 and RAX and return to
+ * that frame with the iret hypercall. */
+        .type iret_to_frame, @function
+iret_to_frame:
         push    %rcx
         push    %r11
         push    %rax
         mov     $HYPERVISOR_IRET, %eax
         syscall
         ud2                             /* iret does not return here */
-        .size trap_common, . - trap_common
+        .size iret_to_frame, . - iret_to_frame
+
+        .bss
+        .balign 8
+        .globl user_syscall_entry_rflags, user_syscall_entry_rsp
+user_syscall_entry_rflags:
+        .quad 0
+user_syscall_entry_rsp:
+        .quad 0
+        .text
 
 /*
  * int probe_call(void (*fn)(void *), void *arg, uint64_t *resume_rsp)

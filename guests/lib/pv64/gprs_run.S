@@ -6,17 +6,14 @@
  * far rsp moved across the call (gprs.h). CODE: gprs_syscall, gprs_int3, or a
  * hypercall page entry.
  */
+#include "pv64_asm.h"
+
         .code64
         .text
         .globl gprs_run
         .type gprs_run, @function
 gprs_run:
-        push    %rbp
-        push    %rbx
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
+        PUSH_CALLEE_SAVED
         push    %rsi                    /* out */
         mov     %rdx, code(%rip)
         mov     %rsp, rsp_before(%rip)
@@ -62,12 +59,7 @@ gprs_run:
         sub     rsp_before(%rip), %rbx
         mov     %rbx, 128(%rax)
         pop     %rsi
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbx
-        pop     %rbp
+        POP_CALLEE_SAVED
         ret
         .size gprs_run, . - gprs_run
 

@@ -4,10 +4,12 @@
  * recovered from; any other fails the test with the vector, RIP and error code.
  */
 #include "runtime.h"
+#include "pv64_asm.h"
 
 extern uint64_t xtest_probe_rsp;
 
-_Static_assert(__HYPERVISOR_iret == 23, "entry.S HYPERVISOR_IRET");
+_Static_assert(HYPERVISOR_IRET == __HYPERVISOR_iret, "pv64_asm.h");
+_Static_assert(USER_CS == FLAT_USER_CS64 && USER_SS == FLAT_USER_SS64, "pv64_asm.h");
 
 #define TRAP(v, dpl) { .vector = (v), .flags = (dpl), .cs = FLAT_KERNEL_CS, \
                        .address = (uint64_t)entry_##v }
@@ -29,20 +31,24 @@ static const struct trap_info trap_table[] = {
     { 0, 0, 0, 0 },
 };
 
-/* The selectors a bounce frame from guest kernel mode carries: the flat 64-bit
- * kernel CS with its RPL cleared (the hypervisor's "interrupted in kernel mode"),
- * and the flat SS. Bits 32-39 of the CS slot hold the saved upcall mask. */
+/* The CS a bounce frame carries: from guest kernel mode the flat 64-bit kernel CS
+ * with its RPL cleared (the hypervisor's "interrupted in kernel mode"), from guest
+ * user mode the user CS as it was (RPL 3). Bits 32-39 of the slot hold the saved
+ * upcall mask. */
 #define FRAME_KERNEL_CS (FLAT_KERNEL_CS64 & ~3)
+#define FRAME_USER_CS FLAT_USER_CS64
 #define RFLAGS_TF (1UL << 8)
 
 static struct exinfo exinfo_of(const struct cpu_regs *regs)
 {
+    bool has_error = vector_has_error_code((int)regs->vector);
     struct exinfo ex = {
         .vector = (int)regs->vector,
-        .error_code = vector_has_error_code((int)regs->vector) ? (uint32_t)regs->error_code
-                                                                : EXINFO_NO_ERROR,
+        .error_code = has_error ? (uint32_t)regs->error_code : EXINFO_NO_ERROR,
         .rip = regs->rip, .cs = regs->cs, .rflags = regs->rflags, .rsp = regs->rsp,
         .ss = regs->ss,
+        /* The stub popped RCX and R11 and wrote the vector over the R11 slot (entry.S). */
+        .frame = (uint64_t)&regs->rip - (has_error ? 24 : 16),
     };
 
     if (ex.vector == X86_EXC_PF && xtest_vcpu_info)
@@ -75,19 +81,20 @@ void do_trap(struct cpu_regs *regs)
     struct exinfo ex = exinfo_of(regs);
     const struct extable_entry *fix;
 
+    usermode_trap(regs);        /* returns unless user mode asked to end */
     if (++depth > 1) {
         /* An exception while handling one: say so as simply as possible and stop. */
         static const char msg[] = "nested exception in the exception handler\n";
         console_write(msg, sizeof(msg) - 1);
         xtest_crash_hard();
     }
-    if ((regs->cs & 0xffff) != FRAME_KERNEL_CS) {
+    if ((regs->cs & 0xffff) != FRAME_KERNEL_CS && (regs->cs & 0xffff) != FRAME_USER_CS) {
         /* A wrong frame layout (an error code where none belongs, or none where one
          * does) shows up as a CS slot that holds something else. */
         xtest_abort("malformed bounce frame for vector %lu: CS slot %#lx, expected %#x "
-                    "(words: %#lx %#lx %#lx %#lx %#lx)", regs->vector, regs->cs,
-                    FRAME_KERNEL_CS, regs->error_code, regs->rip, regs->cs, regs->rflags,
-                    regs->rsp);
+                    "or %#x (words: %#lx %#lx %#lx %#lx %#lx)", regs->vector, regs->cs,
+                    FRAME_KERNEL_CS, FRAME_USER_CS, regs->error_code, regs->rip, regs->cs,
+                    regs->rflags, regs->rsp);
     }
     if (ex.vector == X86_EXC_DB)
         regs->rflags &= ~RFLAGS_TF;     /* a single step ends where it is recovered from */

@@ -157,8 +157,7 @@ static void test_refused_instructions(void)
 {
     static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) gdt = { 0, 0 };
     /* The current L4: what a wrongly emulated mov to cr3 would load does no harm. */
-    uint64_t l4_pfn = xtest_start_info->pt_base / PAGE_SIZE;
-    uint64_t cr3 = ((uint64_t *)xtest_start_info->mfn_list)[l4_pfn] * PAGE_SIZE;
+    uint64_t cr3 = virt_to_mfn(xtest_start_info->pt_base) * PAGE_SIZE;
     struct exinfo ex;
 
     ex = probe_hlt();

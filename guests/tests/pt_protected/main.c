@@ -9,17 +9,6 @@
 
 #define PAGE_SHIFT 12
 
-static uint64_t mfn_of_va(uint64_t va)
-{
-    const uint64_t *p2m = (const uint64_t *)xtest_start_info->mfn_list;
-    return p2m[va >> PAGE_SHIFT];       /* VIRT_BASE 0: pfn = va / 4K */
-}
-
-static long hc_update_descriptor(uint64_t maddr, uint64_t desc)
-{
-    return hypercall6(__HYPERVISOR_update_descriptor, maddr, desc, 0, 0, 0, 0);
-}
-
 void test_main(void)
 {
     uint64_t l4_va = xtest_start_info->pt_base;
@@ -27,29 +16,29 @@ void test_main(void)
     volatile const uint64_t *l4 = (const uint64_t *)l4_va;
     uint64_t before = l4[1];
     /* A not-present descriptor whose bits would be a present, writable PTE. */
-    uint64_t forged = (mfn_of_va(l4_va) << PAGE_SHIFT) | 0x7;
+    uint64_t forged = (virt_to_mfn(l4_va) << PAGE_SHIFT) | 0x7;
 
     expect_rc("update_descriptor into the L4", hc_update_descriptor(
-                  (mfn_of_va(l4_va) << PAGE_SHIFT) + 8, forged), -EINVAL);
+                  (virt_to_mfn(l4_va) << PAGE_SHIFT) + 8, forged), -EINVAL);
     expect_rc("update_descriptor into an L1", hc_update_descriptor(
-                  mfn_of_va(last_pt_va) << PAGE_SHIFT, forged), -EINVAL);
+                  virt_to_mfn(last_pt_va) << PAGE_SHIFT, forged), -EINVAL);
     xtest_check(l4[1] == before, "the L4 changed: %#lx -> %#lx", before, l4[1]);
 
-    struct vcpu_register_vcpu_info r = { .mfn = mfn_of_va(l4_va), .offset = 128 };
+    struct vcpu_register_vcpu_info r = { .mfn = virt_to_mfn(l4_va), .offset = 128 };
     expect_rc("register_vcpu_info onto the L4", hc_vcpu_op(VCPUOP_register_vcpu_info, 0, &r),
               -EINVAL);
 
     /* Map the L4 writable at a spare address inside our region: refused. */
     uint64_t spare_va = (uint64_t)xtest_guard_page;
-    uint64_t rw_pte = (mfn_of_va(l4_va) << PAGE_SHIFT) | 0x67;   /* P RW US A D */
+    uint64_t rw_pte = (virt_to_mfn(l4_va) << PAGE_SHIFT) | 0x67;   /* P RW US A D */
     expect_rc("update_va_mapping of the L4, writable",
               hc_update_va_mapping(spare_va, rw_pte, UVMF_INVLPG), -EPERM);
     expect_rc("update_va_mapping of an L1, writable",
-              hc_update_va_mapping(spare_va, (mfn_of_va(last_pt_va) << PAGE_SHIFT) | 0x67,
+              hc_update_va_mapping(spare_va, (virt_to_mfn(last_pt_va) << PAGE_SHIFT) | 0x67,
                                    UVMF_INVLPG), -EPERM);
     /* Read-only is allowed (Linux reads its tables that way). */
     expect_rc("update_va_mapping of the L4, read-only",
-              hc_update_va_mapping(spare_va, (mfn_of_va(l4_va) << PAGE_SHIFT) | 0x25, UVMF_INVLPG), 0);
+              hc_update_va_mapping(spare_va, (virt_to_mfn(l4_va) << PAGE_SHIFT) | 0x25, UVMF_INVLPG), 0);
     xtest_check(*(volatile const uint64_t *)spare_va == l4[0],
                 "the read-only alias does not show the L4");
 }

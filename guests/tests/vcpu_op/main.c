@@ -10,12 +10,6 @@
 static uint8_t vcpu_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static struct vcpu_runstate_info runstate;
 
-/* VA = pfn * 4K at VIRT_BASE 0; the p2m gives the machine frame. */
-static uint64_t mfn_of(const void *va)
-{
-    return ((const uint64_t *)xtest_start_info->mfn_list)[(uint64_t)va / PAGE_SIZE];
-}
-
 static void test_is_up(void)
 {
     expect_rc("vcpu_op(is_up, vcpu 0)", hc_vcpu_op(VCPUOP_is_up, 0, NULL), 1);
@@ -64,7 +58,7 @@ static void expect_refused(const char *what, uint64_t mfn, uint32_t offset, cons
 static void test_register_vcpu_info(void)
 {
     const void *l4 = (const void *)xtest_start_info->pt_base;
-    struct vcpu_register_vcpu_info r = { .mfn = mfn_of(vcpu_info_page), .offset = 64 };
+    struct vcpu_register_vcpu_info r = { .mfn = virt_to_mfn((uint64_t)vcpu_info_page), .offset = 64 };
     struct vcpu_info *moved = (struct vcpu_info *)(vcpu_info_page + 64);
     uint64_t guard = (uint64_t)xtest_guard_page + 0x40;
     struct exinfo ex;
@@ -72,7 +66,7 @@ static void test_register_vcpu_info(void)
     if (!xtest_vcpu_info)
         return;     /* shared_info is not mapped: the runtime already failed the test */
     /* Over the L4's unused top slots, should it be accepted. */
-    expect_refused("into the guest's own L4 page table", mfn_of(l4), PAGE_SIZE - 64, l4);
+    expect_refused("into the guest's own L4 page table", virt_to_mfn((uint64_t)l4), PAGE_SIZE - 64, l4);
     expect_refused("crossing the end of its page", r.mfn, PAGE_SIZE - 32, vcpu_info_page);
     expect_refused("at a misaligned offset", r.mfn, 4, vcpu_info_page);
     expect_refused("into machine frame 0 (not the guest's)", 0, 0, NULL);
