@@ -1,10 +1,13 @@
 """The guests suite: one pytest item per guest test and environment, named like
-`hello[pv64]` (test_guests.py makes them; the hook below collects them)."""
+`hello[pv64]` (test_guests.py makes them; the hooks below collect them and plan which
+of them share a boot)."""
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+
+from xenolib import guesttests  # noqa: E402
 
 
 def pytest_pycollect_makeitem(collector, name, obj):
@@ -13,3 +16,13 @@ def pytest_pycollect_makeitem(collector, name, obj):
     if callable(make) and not isinstance(obj, type):
         return list(make(collector))
     return None
+
+
+def pytest_collection_finish(session):
+    """Plans the boots of the guest items selected (after -k): every pytest-xdist worker
+    collects the same items, so every worker makes the same plan."""
+    items = [item for item in session.items if hasattr(item, "boot_group")]
+    plan = guesttests.plan_boots([(item.test, item.env) for item in items])
+    group_of = {(test.name, env): group for group in plan for test, env in group}
+    for item in items:
+        item.boot_group = group_of[(item.test.name, item.env)]

@@ -96,6 +96,111 @@ def test_other_domains_lines_are_not_ours():
     assert judge(lines, HELLO, "pv64", "pass").outcome == "pass"
 
 
+CRASHER = GuestTest(name="iret_bad_frame", environments=("pv64",), memory=8, vcpus=1,
+                    cmdline="", expect_shutdown="crash", summary="")
+
+
+def test_expected_crash_needs_the_hypervisor_to_crash_it():
+    lines = console("iret_bad_frame", "verdict: PASS", shutdown="crash")
+    j = judge(lines, CRASHER, "pv64", "pass")
+    assert j.outcome == "fail" and "did not crash it" in j.message
+    lines.insert(3, "domain: d1 'iret_bad_frame' crashed: iret with an unreadable frame")
+    j = judge(lines, CRASHER, "pv64", "pass")
+    assert j.outcome == "pass" and "iret with an unreadable frame" in j.message
+    j = judge(console("iret_bad_frame", "verdict: PASS", shutdown="poweroff"), CRASHER,
+              "pv64", "pass")
+    assert j.outcome == "fail" and "expected crash" in j.message
+
+
+def shared_console(*domains, status="pass"):
+    """A boot of several test domains: (name, console lines, shutdown or None) each,
+    their lines interleaved as a round-robin scheduler would leave them."""
+    lines = ["Xeno 0.1.0 (debug) x86-64 hypervisor"]
+    lines += ["domain: d%d '%s' created (pv, 8 MiB, 1 vCPU) from %s-pv64.cfg" % (i, n, n)
+              for i, (n, _, _) in enumerate(domains, 1)]
+    for step in range(max(len(said) for _, said, _ in domains)):
+        for i, (_, said, _) in enumerate(domains, 1):
+            if step < len(said):
+                lines.append("(d%d) %s" % (i, said[step]))
+    for i, (name, _, shutdown) in enumerate(domains, 1):
+        if shutdown == "crash":
+            lines += ["domain: d%d '%s' crashed: no guest handler for vector 6" % (i, name),
+                      "domain: d%d vcpu0 rip=0000000000101000 rsp=0000000000106fd8 "
+                      "rflags=0000000000000246 cs=e033 kernel mode" % i]
+        if shutdown:
+            lines += ["domain: d%d '%s' shut down: %s" % (i, name, shutdown),
+                      "domain: d%d destroyed, 2049 frames released" % i]
+    if status:
+        lines += ["xeno: all domains have ended", "XENO-STATUS: %s" % status]
+    return lines
+
+
+def test_shared_boot_a_crash_of_another_domain_is_not_ours():
+    lines = shared_console(("shutdown_reboot", ["verdict: PASS"], "reboot"),
+                           ("hello", ["hello", "verdict: PASS"], "poweroff"),
+                           ("multicall", ["one line"], "crash"))
+    assert judge(lines, HELLO, "pv64", "pass", shared=True).outcome == "pass"
+    assert judge(lines, REBOOT, "pv64", "pass", shared=True).outcome == "pass"
+    multicall = GuestTest(name="multicall", environments=("pv64",), memory=8, vcpus=1,
+                          cmdline="", expect_shutdown="poweroff", summary="")
+    j = judge(lines, multicall, "pv64", "pass", shared=True)
+    assert j.outcome == "fail" and j.domain == 3 and "vector 6" in j.message
+
+
+def test_shared_boot_that_timed_out_on_another_domain():
+    lines = shared_console(("hello", ["verdict: PASS"], "poweroff"),
+                           ("shutdown_reboot", ["still going"], None), status=None)
+    j = judge(lines, HELLO, "pv64", None, timed_out=True, shared=True)
+    assert j.outcome == "pass" and "timed out" in j.message, j.message
+    j = judge(lines, REBOOT, "pv64", None, timed_out=True, shared=True)
+    assert j.outcome == "fail" and "the run timed out" in j.message
+    # Alone, or after a panic, the run's end still counts.
+    assert judge(lines, HELLO, "pv64", None, timed_out=True).outcome == "fail"
+    panicked = lines + ["PANIC on cpu0: page fault in the hypervisor"]
+    assert judge(panicked, HELLO, "pv64", None, timed_out=True, shared=True).outcome == "fail"
+    # A domain that never got destroyed is not done.
+    undestroyed = [line for line in lines if not line.startswith("domain: d1 destroyed")]
+    assert judge(undestroyed, HELLO, "pv64", None, timed_out=True, shared=True).outcome == "fail"
+
+
+def test_shared_boot_that_failed_fails_everyone():
+    lines = shared_console(("hello", ["verdict: PASS"], "poweroff"),
+                           ("shutdown_reboot", ["verdict: PASS"], "reboot"), status="panic")
+    j = judge(lines, HELLO, "pv64", "panic", shared=True)
+    assert j.outcome == "fail" and "XENO-STATUS: panic" in j.message
+
+
+def named(name, boot="shared", envs=("pv64",)):
+    return GuestTest(name=name, environments=envs, memory=8, vcpus=1, cmdline="",
+                     expect_shutdown="poweroff", summary="", boot=boot)
+
+
+def test_plan_boots():
+    tests = [named("b"), named("a"), named("alone", boot="alone"), named("c")]
+    plan = guesttests.plan_boots([(t, "pv64") for t in tests])
+    assert [[t.name for t, _ in boot] for boot in plan] == [["alone"], ["a", "b", "c"]]
+    # Shared boots do not depend on the order the items came in.
+    shared = [t for t in tests if t.boot == "shared"]
+    assert (guesttests.plan_boots([(t, "pv64") for t in shared])
+            == guesttests.plan_boots([(t, "pv64") for t in reversed(shared)]))
+
+
+def test_plan_boots_splits_evenly(monkeypatch):
+    monkeypatch.setattr(guesttests, "SHARED_BOOT_MAX", 4)
+    tests = [named("t%02d" % i) for i in range(9)]
+    plan = guesttests.plan_boots([(t, "pv64") for t in tests])
+    assert [len(boot) for boot in plan] == [3, 3, 3]
+    assert sorted(t.name for boot in plan for t, _ in boot) == [t.name for t in tests]
+
+
+def test_plan_boots_never_mixes_environments(monkeypatch):
+    monkeypatch.setitem(guesttests.ENVIRONMENTS, "pvh64", ("pvh", "bochs"))
+    both = named("both", envs=("pv64", "pvh64"))
+    plan = guesttests.plan_boots([(both, "pv64"), (both, "pvh64"), (named("x"), "pv64")])
+    assert [[(t.name, e) for t, e in boot] for boot in plan] == [
+        [("both", "pv64"), ("x", "pv64")], [("both", "pvh64")]]
+
+
 def write(tmp_path, text, name="t"):
     d = tmp_path / name
     d.mkdir()
@@ -111,6 +216,9 @@ def test_manifest(tmp_path):
     assert 'cmdline = "a#b c"' in t.config_text("pv64")
     assert 'kernel = "t-pv64.elf"' in t.config_text("pv64")
     assert ".shutdown_reason = 1," in t.manifest_c("pv64")
+    assert t.boot == "shared"
+    assert parse_manifest(write(tmp_path, 'environments = "pv64"\nboot = "alone"\n',
+                                "u")).boot == "alone"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -122,6 +230,7 @@ def test_manifest(tmp_path):
     ('environments = "pv64"\ncmdline = "a\\b"\n', "cmdline must be printable"),
     ('environments = "pv64"\nenvironments = "pv64"\n', "given twice"),
     ('environments "pv64"\n', "expected key = value"),
+    ('environments = "pv64"\nboot = "together"\n', "boot must be one of"),
 ])
 def test_bad_manifests(tmp_path, text, message):
     with pytest.raises(ManifestError, match=message):

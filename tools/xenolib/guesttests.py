@@ -14,7 +14,10 @@ domain config (`#` starts a comment; strings in double quotes):
     vcpus = 1                      # (default 1)
     cmdline = "..."                # the guest's command line (default empty)
     expect_shutdown = "reboot"     # the reason a passing test shuts down with
-                                   # (default poweroff)
+                                   # (default poweroff); "crash": the test passes
+                                   # when the hypervisor crashes its domain
+    boot = "alone"                 # a boot of its own; by default ("shared") tests
+                                   # of one environment share boots (plan_boots)
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import paths
+from . import contract, paths
 
 TESTS_DIR = paths.ROOT / "guests" / "tests"
 BUILD_DIR = paths.BUILD / "guests"
@@ -37,7 +40,10 @@ ENVIRONMENTS = {
 # Index = the SHUTDOWN_* number of xen/include/public/sched.h.
 SHUTDOWN_REASONS = ("poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset")
 DEFAULTS = {"memory": 8, "vcpus": 1, "cmdline": "", "summary": "",
-            "expect_shutdown": "poweroff"}
+            "expect_shutdown": "poweroff", "boot": "shared"}
+BOOT_KINDS = ("shared", "alone")
+# At most this many test domains share one boot (each its own domain and config).
+SHARED_BOOT_MAX = 16
 KEYS = set(DEFAULTS) | {"environments"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # The command line becomes a C string literal and a config string: no quotes,
@@ -52,7 +58,8 @@ DOMAIN_CONSOLE = re.compile(r"^\(d(\d+)\) (.*)")
 DOMAIN_SHUTDOWN = re.compile(r"^domain: d(\d+) '([^']*)' shut down: "
                              r"(poweroff|reboot|suspend|crash|watchdog|soft_reset)")
 DOMAIN_CRASHED = re.compile(r"^domain: d(\d+) '([^']*)' crashed: (.*)")
-STATUS = re.compile(r"^XENO-STATUS: (pass|fail|panic)( .*)?$")
+DOMAIN_DESTROYED = re.compile(r"^domain: d(\d+) destroyed, (\d+) frames released")
+STATUS = contract.STATUS
 VERDICT = re.compile(r"^verdict: (PASS|FAIL|SKIP)(?:: (.*))?$")
 
 
@@ -69,6 +76,7 @@ class GuestTest:
     cmdline: str
     expect_shutdown: str
     summary: str
+    boot: str = "shared"
 
     def elf(self, env: str) -> Path:
         return BUILD_DIR / self.name / ("%s-%s.elf" % (self.name, env))
@@ -172,9 +180,12 @@ def parse_manifest(path: Path) -> GuestTest:
                             "under 1024 characters" % path)
     if values["memory"] < 1 or values["vcpus"] < 1:
         raise ManifestError("%s: memory and vcpus must be 1 or more" % path)
+    if values["boot"] not in BOOT_KINDS:
+        raise ManifestError("%s: boot must be one of %s" % (path, ", ".join(BOOT_KINDS)))
     return GuestTest(name=name, environments=envs, memory=values["memory"],
                      vcpus=values["vcpus"], cmdline=values["cmdline"],
-                     expect_shutdown=values["expect_shutdown"], summary=values["summary"])
+                     expect_shutdown=values["expect_shutdown"], summary=values["summary"],
+                     boot=values["boot"])
 
 
 def discover(tests_dir: Path = TESTS_DIR) -> list:
@@ -185,6 +196,27 @@ def discover(tests_dir: Path = TESTS_DIR) -> list:
             if (d / MANIFEST).is_file()]
 
 
+def plan_boots(pairs) -> list:
+    """How to boot PAIRS, (GuestTest, env) each: a list of boots, each a tuple of pairs
+    that run as domains of one hypervisor run. Tests of one environment share boots
+    (in name order, split evenly into boots of at most SHARED_BOOT_MAX); a manifest's
+    `boot = "alone"` gives a test a boot of its own. The same pairs always give the
+    same plan, so separate pytest workers agree on it."""
+    boots, shared = [], {}
+    for test, env in pairs:
+        if test.boot == "alone":
+            boots.append(((test, env),))
+        else:
+            shared.setdefault(env, []).append((test, env))
+    for env in sorted(shared):
+        members = sorted(shared[env], key=lambda pair: pair[0].name)
+        count = -(-len(members) // SHARED_BOOT_MAX)
+        for i in range(count):
+            boots.append(tuple(members[i * len(members) // count:
+                                       (i + 1) * len(members) // count]))
+    return boots
+
+
 @dataclass
 class Judgement:
     outcome: str            # "pass", "fail" or "skip"
@@ -193,11 +225,15 @@ class Judgement:
 
 
 def judge(lines: list, test: GuestTest, env: str, verdict: Optional[str],
-          timed_out: bool = False) -> Judgement:
+          timed_out: bool = False, shared: bool = False) -> Judgement:
     """What a boot of TEST's config in ENV says about the test, from the cleaned serial
     console LINES and the hypervisor's VERDICT (XENO-STATUS). Passes only when the
     domain was created, its last console line is `verdict: PASS`, it shut down with the
-    manifest's reason and the hypervisor ended with XENO-STATUS: pass."""
+    manifest's reason (for "crash": the hypervisor crashed it) and the hypervisor ended
+    with XENO-STATUS: pass. In a SHARED boot (other test domains beside it) other
+    domains' lines are not its business, and a boot that timed out because another
+    domain never ended still passes it if its own domain was destroyed and the
+    hypervisor did not panic."""
     config = test.config(env).name
     created = [m for m in map(DOMAIN_CREATED.match, lines) if m and m.group(2) == test.name]
     if not created:
@@ -243,14 +279,30 @@ def judge(lines: list, test: GuestTest, env: str, verdict: Optional[str],
     if shutdown[0] != want:
         return Judgement("fail", "d%d '%s' printed 'verdict: %s' but shut down with %s, "
                          "expected %s" % (dom, test.name, kind, shutdown[0], want), dom)
+    if want == "crash" and not crashed:
+        return Judgement("fail", "d%d '%s' printed 'verdict: PASS' and shut down with crash, "
+                         "but the hypervisor did not crash it (no \"crashed:\" line)"
+                         % (dom, test.name), dom)
+    note = ""
+    problem = _run_problem(lines, verdict)
+    if problem:
+        destroyed = any(m and int(m.group(1)) == dom for m in map(DOMAIN_DESTROYED.match, lines))
+        panicked = any(contract.PANIC.match(line) for line in lines)
+        if not (shared and timed_out and destroyed and not panicked):
+            return Judgement("fail", problem, dom)
+        note = " (its boot timed out: another domain did not end)"
+    if kind == "SKIP":
+        return Judgement("skip", "d%d '%s' skipped: %s%s" % (dom, test.name, reason, note), dom)
+    how = "crashed by the hypervisor: %s" % crashed[0] if want == "crash" else "shut down: %s" % want
+    return Judgement("pass", "d%d '%s' verdict: PASS, %s%s" % (dom, test.name, how, note), dom)
+
+
+def _run_problem(lines: list, verdict: Optional[str]) -> Optional[str]:
+    """Why the hypervisor's run as a whole did not end well, or None."""
     if verdict != "pass":
-        return Judgement("fail", "the guest passed but the hypervisor ended with %s"
-                         % ("XENO-STATUS: %s" % verdict if verdict else "no XENO-STATUS"), dom)
+        return ("the guest passed but the hypervisor ended with %s"
+                % ("XENO-STATUS: %s" % verdict if verdict else "no XENO-STATUS"))
     printed = [line for line in lines if line.strip()]
     if not STATUS.match(printed[-1]):
-        return Judgement("fail", "XENO-STATUS is not the last line; the last is %r"
-                         % printed[-1], dom)
-    if kind == "SKIP":
-        return Judgement("skip", "d%d '%s' skipped: %s" % (dom, test.name, reason), dom)
-    return Judgement("pass", "d%d '%s' verdict: PASS, shut down: %s" % (dom, test.name, want),
-                     dom)
+        return "XENO-STATUS is not the last line; the last is %r" % printed[-1]
+    return None
