@@ -182,6 +182,12 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
     if ((insn[i] & 0xf0) == 0x40)
         rex = insn[i++];
 
+    /* Guest user mode is ring 3 to the guest kernel: only port I/O (under the
+     * virtual IOPL) may be emulated for it; everything else stays a #GP. */
+    bool io = (insn[i] & 0xf4) == 0xe4;
+    if (!v->pv.kernel_mode && !io)
+        return false;
+
     switch (insn[i]) {
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:         /* in/out with imm8 port */
         if (!emulate_io(v, regs, !(insn[i] & 2), insn[i + 1], (insn[i] & 1) ? opsize : 1))

@@ -43,5 +43,8 @@ void pv_return_to_guest(struct cpu_regs *regs)
             switch_stack_and_call(percpu_work_stack(pc), cpu_idle_loop);
         }
         pv_vcpu_load(next, regs);
+        /* Now off any dying domain's page tables: it can be destroyed even
+         * while other domains keep this CPU busy. */
+        domain_reap();
     }
 }

@@ -43,9 +43,12 @@ void pv_syscall(struct cpu_regs *regs)
     enum pv_callback_kind kind = regs->vector == VECTOR_SYSCALL64 ? PV_CB_SYSCALL : PV_CB_SYSCALL32;
     const struct pv_callback *cb = &v->pv.callbacks[kind];
     if (!cb->address) {
-        pv_bounce_trap(v, regs, 6, false, 0);   /* no callback: #UD, as hardware would */
+        /* No callback: #UD at the syscall instruction, as hardware would. */
+        regs->rip -= SYSCALL_INSN_LEN;
+        pv_bounce_trap(v, regs, 6, false, 0);
         return;
     }
-    regs->rflags &= ~X86_EFLAGS_DF;
-    pv_bounce(v, regs, cb->address, false, 0, cb->mask_events, "syscall");
+    /* The frame keeps the user's flags; the callback starts with DF clear. */
+    if (pv_bounce(v, regs, cb->address, false, 0, cb->mask_events, "syscall"))
+        regs->rflags &= ~X86_EFLAGS_DF;
 }
