@@ -26,3 +26,16 @@ def pytest_collection_finish(session):
     group_of = {(test.name, env): group for group in plan for test, env in group}
     for item in items:
         item.boot_group = group_of[(item.test.name, item.env)]
+
+
+def pytest_runtest_logreport(report):
+    """One line per guest test and environment with its verdict, e.g.
+    `guests/hello[pv64] PASSED`, as the tests finish (also under pytest-xdist, whose
+    controller receives every report)."""
+    if "test_guests.py::" not in report.nodeid:
+        return                  # the judge's own unit tests
+    if report.when != "call" and not (report.when == "setup" and not report.passed):
+        return
+    name = report.nodeid.rsplit("::", 1)[-1]
+    outcome = "PASSED" if report.passed else "SKIPPED" if report.skipped else "FAILED"
+    print("\nguests/%s %s" % (name, outcome), end="", flush=True)

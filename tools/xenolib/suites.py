@@ -12,7 +12,7 @@ from .errors import UsageError, XenoError
 SUITES = {
     "unit": "tests/unit",       # host-compiled C tests of hypervisor source files
     "system": "tests/system",   # boots under QEMU and Bochs
-    "guests": "tests/guests",   # self-checking guest tests (guests/tests/NAME), one boot each
+    "guests": "tests/guests",   # self-checking guest tests (guests/tests/NAME), several test domains per boot
 }
 DEFAULT_SUITES = list(SUITES)
 # Suites that boot emulators run on two pytest-xdist workers: two emulators at a time,
