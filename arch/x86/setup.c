@@ -32,6 +32,7 @@
 #include <xeno/domain.h>
 #include <xeno/sched.h>
 #include <pv/pv.h>
+#include <hvm/hvm.h>
 
 static struct percpu bsp_percpu;
 static uint64_t banner_tsc;
@@ -79,6 +80,7 @@ static _Noreturn void start_xeno_on_stack(void)
     run_crash_option();
     bool timers_ok = tick_check_run();
 
+    hvm_selftest_run();
     printk("boot: banner after %lu TSC cycles from entry, ready after %lu cycles\n",
            (unsigned long)(banner_tsc - boot_tsc_entry),
            (unsigned long)(ready_tsc - boot_tsc_entry));
