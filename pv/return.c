@@ -23,6 +23,9 @@ void pv_return_to_guest(struct cpu_regs *regs)
 {
     struct percpu *pc = this_cpu();
 
+    /* The common case, checked without calls or atomics: nothing to do. */
+    if (!softirq_pending(pc->cpu_id) && !sched_request_pending() && can_continue(pc->current))
+        return;
     for (;;) {
         struct vcpu *cur = pc->current, *next;
 

@@ -26,11 +26,6 @@ static const char *const shutdown_names[] = {
     [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
 };
 
-struct vcpu *current_vcpu(void)
-{
-    return this_cpu()->current;
-}
-
 struct domain *domain_by_id(uint16_t id)
 {
     for (struct domain *d = domain_list; d; d = d->next)

@@ -107,6 +107,11 @@ void sched_request(void)
     cpu_raise_softirq(SCHED_CPU, SCHEDULE_SOFTIRQ);
 }
 
+bool sched_request_pending(void)
+{
+    return resched_pending;
+}
+
 bool sched_requested(void)
 {
     return __atomic_exchange_n(&resched_pending, false, __ATOMIC_SEQ_CST);

@@ -8,6 +8,7 @@
 #include <pv/vcpu.h>
 #include <xeno/domain_config.h>
 #include <xeno/mm.h>
+#include <asm/percpu.h>
 
 #define MAX_DOMAINS 128
 #define MAX_VCPUS XEN_LEGACY_MAX_VCPUS
@@ -84,6 +85,10 @@ struct domain *domain_by_id(uint16_t id);
 /* Number of domains not yet dead. */
 unsigned int domains_alive(void);
 
-/* The vCPU running on this CPU, or NULL in the idle loop. */
-struct vcpu *current_vcpu(void);
+/* The vCPU running on this CPU, or NULL in the idle loop. (Inline: every
+ * hypercall asks.) */
+static inline struct vcpu *current_vcpu(void)
+{
+    return this_cpu()->current;
+}
 #endif

@@ -22,6 +22,8 @@ void sched_requeue(struct vcpu *v);
 void sched_request(void);
 /* Consume the request; true if one was pending. */
 bool sched_requested(void);
+/* Is a request pending? (Cheap: a plain read, for the hypercall return path.) */
+bool sched_request_pending(void);
 /* The CPU that runs guests. */
 #define SCHED_CPU 0
 #endif
