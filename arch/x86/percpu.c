@@ -119,6 +119,9 @@ void percpu_load(struct percpu *pc)
     struct desc_ptr gdtr;
 
     pc->self = pc;
+    /* Caches on: a CPU leaves INIT (and some firmware leaves the BSP) with CR0.CD
+     * and NW set, which VM entries would also hand to guests. */
+    write_cr0(read_cr0() & ~(CR0_CD | CR0_NW));
     /* fxsave/fxrstor of guest FPU state, and SSE for guests. */
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
     build_gdt_window(pc);

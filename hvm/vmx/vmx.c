@@ -27,7 +27,6 @@ static struct {
     struct hvm_vcpu *current;   /* whose VMCS is current here */
 } vmx_cpu[NR_CPUS];
 
-static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory"); }
 
 uint64_t vmcs_read(uint32_t field)
 {

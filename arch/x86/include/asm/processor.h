@@ -51,6 +51,7 @@ READ_CR(3)
 READ_CR(4)
 #undef READ_CR
 
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0, %%cr0" :: "r"(v) : "memory"); }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
 static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory"); }
 
@@ -65,6 +66,8 @@ static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" :: "
 #define MSR_IA32_VMX_EPT_VPID_CAP 0x48c
 
 #define EFER_NXE (1UL << 11)
+#define CR0_NW (1UL << 29)
+#define CR0_CD (1UL << 30)
 #define CR4_PGE (1UL << 7)
 #define CR4_OSFXSR (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)
