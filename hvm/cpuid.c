@@ -9,9 +9,7 @@
 #include <hvm/container.h>
 #include <hvm/vendor.h>
 #include <public/cpuid.h>
-#include <pv/pv.h>
-
-#define XEN_LEAF_LAST XEN_CPUID_LEAF(2)
+#include <xeno/xen_cpuid.h>
 
 /* Leaf 1 (Vol. 2A, CPUID). */
 #define L1_ECX_HIDDEN ((1U << 2) | (1U << 3) | (1U << 4) | (1U << 5) | (1U << 6) | \
@@ -28,33 +26,13 @@
 #define L7_EDX_HIDDEN (1U << 20)                 /* CET-IBT */
 #define EXT1_ECX_SVM (1U << 2)
 
-static void xen_leaves(uint32_t leaf, uint32_t r[4])
-{
-    r[0] = r[1] = r[2] = r[3] = 0;
-    switch (leaf) {
-    case XEN_CPUID_LEAF(0):
-        r[0] = XEN_LEAF_LAST;
-        r[1] = XEN_CPUID_SIGNATURE_EBX;
-        r[2] = XEN_CPUID_SIGNATURE_ECX;
-        r[3] = XEN_CPUID_SIGNATURE_EDX;
-        break;
-    case XEN_CPUID_LEAF(1):
-        r[0] = XENO_XEN_ABI_VERSION;
-        break;
-    case XEN_CPUID_LEAF(2):
-        /* No hypercall pages yet: containers use VMCALL directly. */
-        break;
-    }
-}
-
 static void cpuid_policy(struct hvm_vcpu *v, uint32_t leaf, uint32_t subleaf, uint32_t r[4])
 {
     struct cpuid_regs host;
 
-    if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x100) {
-        xen_leaves(leaf, r);
+    /* No hypercall pages for containers yet: they use VMCALL directly. */
+    if (xen_cpuid_leaf(leaf, 0, r))
         return;
-    }
     host = cpuid_count(leaf, subleaf);
     r[0] = host.eax, r[1] = host.ebx, r[2] = host.ecx, r[3] = host.edx;
     switch (leaf) {

@@ -11,8 +11,8 @@
 #include <hvm/container.h>
 #include <public/version.h>
 #include <public/xen.h>
-#include <pv/pv.h>
 #include <xeno/errno.h>
+#include <xeno/xen_cpuid.h>
 #include <xeno/lib.h>
 
 typedef long (*hvm_hypercall_fn)(struct hvm_vcpu *v, const uint64_t args[5]);

@@ -9,6 +9,7 @@
 #include <asm/processor.h>
 #include <public/cpuid.h>
 #include <pv/pv.h>
+#include <xeno/xen_cpuid.h>
 #include <xeno/domain.h>
 
 #define MAX_INSN 15
@@ -34,21 +35,10 @@ static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
 
 void pv_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 {
-    if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x100) {
-        *out = (struct cpuid_regs){ 0 };
-        switch (leaf - XEN_CPUID_FIRST_LEAF) {
-        case 0:
-            *out = (struct cpuid_regs){ XEN_CPUID_LEAF(2), XEN_CPUID_SIGNATURE_EBX,
-                                        XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX };
-            break;
-        case 1:
-            out->eax = XENO_XEN_ABI_VERSION;
-            break;
-        case 2:
-            out->eax = 1;                       /* hypercall pages */
-            out->ebx = XEN_CPUID_FIRST_LEAF;    /* MSR that installs one */
-            break;
-        }
+    uint32_t r[4];
+
+    if (xen_cpuid_leaf(leaf, 1, r)) {
+        *out = (struct cpuid_regs){ r[0], r[1], r[2], r[3] };
         return;
     }
     *out = cpuid_count(leaf, subleaf);

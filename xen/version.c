@@ -2,9 +2,9 @@
 #include <asm/guest_access.h>
 #include <public/version.h>
 #include <public/xen.h>
-#include <pv/pv.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
+#include <xeno/xen_cpuid.h>
 #include <xeno/hypercall.h>
 #include <xeno/string.h>
 #include <xeno/version.h>

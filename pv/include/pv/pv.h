@@ -39,6 +39,5 @@ bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);
 /* The CPUID values PV guests see, Xen leaves 0x40000000+ included. */
 struct cpuid_regs;
 void pv_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
-/* The Xen ABI level Xeno reports (xen_version, CPUID leaf 0x40000001): 4.17. */
-#define XENO_XEN_ABI_VERSION ((4U << 16) | 17U)
+
 #endif
