@@ -29,6 +29,8 @@ PACKAGES = {
     "busybox-static": "initramfs for Linux guests",
     "xz-utils": "unpacking Debian kernels and initramfs",
     "cpio": "building initramfs images",
+    "clang-14": "libFuzzer targets (tests/fuzz)",
+    "libclang-rt-14-dev": "clang-14's libFuzzer and sanitizer runtimes",
 }
 
 
