@@ -178,6 +178,9 @@ long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4, uin
         return -EINVAL;
     }
     v->pv.debugreg[reg] = value;
+    /* Running now: make the change live (DR7 last, so no half-set breakpoint). */
+    if (v->on_cpu && (reg <= 3 || reg == 7))
+        pv_load_debugregs(v);
     return 0;
 }
 

@@ -66,6 +66,36 @@ static void update_runstate(struct vcpu *v, int state)
     v->runstate.state_entry_time = now;
 }
 
+static void write_dr(unsigned int n, uint64_t v)
+{
+    switch (n) {
+    case 0: __asm__ volatile("mov %0, %%db0" :: "r"(v)); break;
+    case 1: __asm__ volatile("mov %0, %%db1" :: "r"(v)); break;
+    case 2: __asm__ volatile("mov %0, %%db2" :: "r"(v)); break;
+    case 3: __asm__ volatile("mov %0, %%db3" :: "r"(v)); break;
+    case 7: __asm__ volatile("mov %0, %%db7" :: "r"(v)); break;
+    }
+}
+
+/* The guest's breakpoints go live while it runs; DR7 = 0 disarms them whenever
+ * the CPU leaves it (set_debugreg validated every address and DR7 bit). */
+static void load_debugregs(const struct pv_vcpu *pv);
+
+void pv_load_debugregs(struct vcpu *v)
+{
+    load_debugregs(&v->pv);
+}
+
+static void load_debugregs(const struct pv_vcpu *pv)
+{
+    write_dr(7, 0);
+    if (!(pv->debugreg[7] & 0xff))
+        return;
+    for (unsigned int i = 0; i < 4; i++)
+        write_dr(i, pv->debugreg[i]);
+    write_dr(7, pv->debugreg[7]);
+}
+
 void pv_vcpu_save(struct vcpu *v, const struct cpu_regs *frame)
 {
     struct pv_vcpu *pv = &v->pv;
@@ -83,6 +113,7 @@ void pv_vcpu_save(struct vcpu *v, const struct cpu_regs *frame)
     clts();
     __asm__ volatile("fxsave64 %0" : "=m"(pv->fpu_state));
     pv->fpu_saved = true;
+    write_dr(7, 0);
     update_runstate(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable
                        : v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
     v->on_cpu = false;
@@ -107,6 +138,7 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
         __asm__ volatile("fninit");
     if (pv->fpu_ts)
         stts();
+    load_debugregs(pv);
     update_runstate(v, RUNSTATE_running);
     v->on_cpu = true;
     pc->current = v;

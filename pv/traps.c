@@ -10,6 +10,7 @@
 #include <xeno/domain.h>
 
 #define VEC_DE 0
+#define VEC_DB 1
 #define VEC_UD 6
 #define VEC_GP 13
 #define VEC_PF 14
@@ -42,6 +43,14 @@ void pv_exception(struct cpu_regs *regs)
         if (pv_emulate_forced_cpuid(v, regs))
             return;
         break;
+    case VEC_DB: {
+        /* The guest reads DR6 with get_debugreg(6): keep what the hardware said. */
+        uint64_t dr6;
+        __asm__ volatile("mov %%db6, %0" : "=r"(dr6));
+        __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
+        v->pv.debugreg[6] = dr6;
+        break;
+    }
     default:
         break;
     }

@@ -14,6 +14,7 @@
 #include <asm/syscall.h>
 #include <asm/traps.h>
 #include <pv/pv.h>
+#include <xeno/domain.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
 #include <xeno/vsnprintf.h>
@@ -164,6 +165,13 @@ static void do_interrupt(struct cpu_regs *regs)
         return;                         /* no EOI for spurious interrupts */
     default:
         break;
+    }
+    if (regs->vector == 1 && current_vcpu()) {
+        /* A guest's data breakpoint hit by the hypervisor's own access to guest
+         * memory (copy_to_guest): not ours to report, and not the guest's either,
+         * as hardware would not have seen it. Forget it and carry on. */
+        __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
+        return;
     }
     if (regs->vector < 32) {
         /* A guest access that faulted (#PF, or #GP for a non-canonical address)

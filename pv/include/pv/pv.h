@@ -15,6 +15,8 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame);
 _Noreturn void pv_enter_from_idle(struct vcpu *v);
 /* Flip between guest kernel and guest user mode (CR3 and GS bases). */
 void pv_toggle_mode(struct vcpu *v);
+/* Put v's validated DR0-3/DR7 into the hardware (v runs on this CPU). */
+void pv_load_debugregs(struct vcpu *v);
 
 /* The way back to the guest after any entry (pv/return.c): run softirqs,
  * switch vCPUs if asked, then return so trap_common can iretq. */
