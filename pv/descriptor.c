@@ -14,6 +14,8 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/string.h>
+#include <xeno/page_ref.h>
+#include <pv/mm.h>
 
 #define DESC_PRESENT (1UL << 47)
 #define DESC_S (1UL << 44)          /* code or data, not a system descriptor */
@@ -87,15 +89,18 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t a3, uint64_t a
     uint64_t mfn = maddr >> PAGE_SHIFT, offset = maddr & (PAGE_SIZE - 1);
     (void)a3; (void)a4; (void)a5; (void)a6;
 
-    if ((maddr & 7) || !domain_owns_mfn(d, mfn))
+    if ((maddr & 7) || !mfn_valid(mfn) || !check_descriptor(&desc))
         return -EINVAL;
-    /* A "not present" descriptor may hold any bits, which in a page-table
-     * frame would be a forged PTE: page tables are never a target. */
-    if (page_type(mfn_to_page(mfn)) != PGT_none && page_type(mfn_to_page(mfn)) != PGT_writable_page)
+    /* A "not present" descriptor may hold any bits, which in a page-table frame
+     * would be a forged PTE: write only while holding the frame writable. */
+    unsigned long lock = pv_mm_lock();
+    if (get_page_and_type(mfn_to_page(mfn), d->id, PGT_writable_page)) {
+        pv_mm_unlock(lock);
         return -EINVAL;
-    if (!check_descriptor(&desc))
-        return -EINVAL;
+    }
     *(uint64_t *)((char *)mfn_to_virt(mfn) + offset) = desc;
+    put_page_and_type(mfn_to_page(mfn));
+    pv_mm_unlock(lock);
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct pv_vcpu *pv = &d->vcpus[i]->pv;
         for (unsigned int f = 0; f < pv->gdt_frames; f++)

@@ -14,6 +14,9 @@
 #include <pv/build.h>
 #include <pv/elf.h>
 #include <pv/pv.h>
+#include <pv/mm.h>
+#include <pv/pt_validate.h>
+#include <xeno/page_ref.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
 #include <xeno/lib.h>
@@ -125,19 +128,11 @@ static uint64_t va_mfn(struct domain *d, const struct layout *l, uint64_t va)
     return d->p2m[(va - l->virt_base) >> PAGE_SHIFT];
 }
 
-static void set_pt_type(uint64_t mfn, unsigned long type, bool pinned)
-{
-    struct page_info *pg = mfn_to_page(mfn);
-    pg->type_info = type | PGT_validated | (pinned ? PGT_pinned : 0) | 1;
-}
-
 /* Build [L4][L3..][L2..][L1..] in the pt pages and map the whole region. */
-static void build_page_tables(struct domain *d, const struct layout *l)
+static uint64_t build_page_tables(struct domain *d, const struct layout *l)
 {
     uint64_t l4_mfn = va_mfn(d, l, l->pt);
     uint64_t *l4 = mfn_to_virt(l4_mfn);
-    uint64_t *idle_l4 = maddr_to_virt(idle_pg_table_maddr);
-    unsigned long type_of_level[] = { PGT_l4_page_table, PGT_l3_page_table, PGT_l2_page_table };
 
     /* Tables come from per-level pools so the order is L4, L3s, L2s, L1s. */
     static const unsigned int shifts[] = { 39, 30, 21 };
@@ -163,16 +158,23 @@ static void build_page_tables(struct domain *d, const struct layout *l)
             flags &= ~PTE_RW;       /* page tables are read-only to their guest */
         table[(va >> 12) & 511] = (va_mfn(d, l, va) << PAGE_SHIFT) | flags;
     }
-    /* The hypervisor's slots, shared with every address space. */
-    for (unsigned int slot = HYPERVISOR_L4_FIRST; slot <= HYPERVISOR_L4_LAST; slot++)
-        l4[slot] = idle_l4[slot];
+    return l4_mfn;
+}
 
-    set_pt_type(l4_mfn, PGT_l4_page_table, true);
-    for (unsigned int level = 1; level < 4; level++)
-        for (unsigned long i = 0; i < used[level]; i++)
-            set_pt_type(va_mfn(d, l, first_of_level[level] + i * PAGE_SIZE),
-                        level == 3 ? PGT_l1_page_table : type_of_level[level], false);
-    d->vcpus[0]->pv.kernel_l4_mfn = l4_mfn;
+/* Pin the tables through the same validation every later update goes through
+ * (it also fills in the hypervisor's L4 slots), and make the L4 vCPU 0's CR3. */
+static int pin_page_tables(struct domain *d, uint64_t l4_mfn, char *err, size_t err_len)
+{
+    unsigned long flags = pv_mm_lock();
+    int rc = page_pin(mfn_to_page(l4_mfn), d->id, PGT_l4_page_table);
+
+    if (rc)
+        snprintf(err, err_len, "the initial page tables failed validation: %s",
+                 pv_pt_error ? pv_pt_error : "?");
+    else
+        rc = pv_set_baseptr(d->vcpus[0], l4_mfn, 0);
+    pv_mm_unlock(flags);
+    return rc;
 }
 
 /* The hypercall page: 32 bytes per hypercall, each `syscall` with the number
@@ -204,6 +206,10 @@ static int setup_shared_info(struct domain *d)
     struct page_info *pg = domain_alloc_frame(d);
     if (!pg)
         return -ENOMEM;
+    /* The hypervisor writes this page for as long as the domain lives: hold it
+     * writable, so the guest can never make it a page table. */
+    if (get_page_and_type(pg, d->id, PGT_writable_page))
+        return -EINVAL;
     d->shared_info_mfn = page_to_mfn(pg);
     d->shared_info = page_to_virt(pg);
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
@@ -303,7 +309,9 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
         snprintf(err, err_len, "out of memory for shared_info");
         goto out;
     }
-    build_page_tables(d, &l);
+    rc = pin_page_tables(d, build_page_tables(d, &l), err, err_len);
+    if (rc)
+        goto out;
     setup_start_info(d, &l, cfg, ramdisk_len);
     if (info->has_hypercall_page) {
         uint8_t *page = guest_page(d, &l, info->hypercall_page);

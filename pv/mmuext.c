@@ -1,49 +1,73 @@
 /*
- * mmuext_op, the part a PV kernel needs to run user processes: its kernel and
- * user page-table bases, and local TLB maintenance. Pinning, unpinning and the
- * other commands belong to the memory-validation issue and answer -ENOSYS
- * until then. A base must be an L4 table of the domain's own.
+ * mmuext_op: pinning and unpinning page tables, the kernel and user
+ * page-table bases, and TLB maintenance. Pins and bases are typed references
+ * (xen/page_ref.c), so a table in use can never become writable.
  */
 #include <asm/guest_access.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <public/xen.h>
+#include <pv/mm.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
+#include <xeno/page_ref.h>
 
-static bool is_own_l4(const struct domain *d, uint64_t mfn)
+/* The ABI's count is an unsigned int; this bit marks a continued batch whose
+ * progress so far is in *done (as Xen does). */
+#define MMUEXT_PREEMPTED (1U << 31)
+
+static void flush_tlb(void)
 {
-    return domain_owns_mfn(d, mfn) && page_type(mfn_to_page(mfn)) == PGT_l4_page_table;
+    write_cr3(read_cr3());
+}
+
+static long pin(struct domain *d, uint64_t mfn, unsigned int level)
+{
+    if (!mfn_valid(mfn))
+        return -EINVAL;
+    return page_pin(mfn_to_page(mfn), d->id, pt_type_of_level(level));
 }
 
 static long one_op(struct vcpu *v, const struct mmuext_op *op)
 {
-    struct pv_vcpu *pv = &v->pv;
+    struct domain *d = v->domain;
+    long rc;
 
     switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        return pin(d, op->arg1, op->cmd - MMUEXT_PIN_L1_TABLE + 1);
+    case MMUEXT_UNPIN_TABLE:
+        if (!mfn_valid(op->arg1))
+            return -EINVAL;
+        rc = page_unpin(mfn_to_page(op->arg1), d->id);
+        if (!rc)
+            flush_tlb();        /* an unpinned table may be freed or retyped next */
+        return rc;
     case MMUEXT_NEW_BASEPTR:
-        if (!is_own_l4(v->domain, op->arg1))
-            return -EINVAL;
-        pv->kernel_l4_mfn = op->arg1;
-        if (pv->kernel_mode)
+        rc = pv_set_baseptr(v, op->arg1, 0);
+        if (!rc && v->pv.kernel_mode)
             write_cr3(op->arg1 << PAGE_SHIFT);
-        return 0;
+        return rc;
     case MMUEXT_NEW_USER_BASEPTR:
-        if (op->arg1 && !is_own_l4(v->domain, op->arg1))
-            return -EINVAL;
-        pv->user_l4_mfn = op->arg1;
-        return 0;
+        return pv_set_baseptr(v, op->arg1, 1);
     case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:      /* every vCPU runs on CPU 0 for now */
-        write_cr3(read_cr3());
+        flush_tlb();
         return 0;
     case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
-        if (!guest_range_ok(op->arg1, 1))
+        if (!guest_range_ok(op->arg1, 1) || !is_canonical(op->arg1))
             return -EINVAL;
         __asm__ volatile("invlpg (%0)" :: "r"(op->arg1) : "memory");
         return 0;
+    case MMUEXT_SET_LDT:
+        return op->arg1 == 0 && op->arg2 == 0 ? 0 : -ENOSYS;   /* no LDTs yet */
     default:
         return -ENOSYS;
     }
@@ -54,23 +78,45 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreign
 {
     struct vcpu *v = current_vcpu();
     struct mmuext_op op;
-    uint32_t done;              /* the ABI's `unsigned int *done` */
+    uint32_t done = 0, total = (uint32_t)count;
     long rc = 0;
+    unsigned long lock;
     (void)a5; (void)a6;
 
-    if (foreigndom != DOMID_SELF && foreigndom != v->domain->id)
-        return -EPERM;
     if (count > UINT32_MAX)
         return -EINVAL;
-    for (done = 0; done < count; done++) {
-        if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
-            rc = -EFAULT;
-            break;
-        }
-        rc = one_op(v, &op);
-        if (rc)
-            break;
+    if (foreigndom != DOMID_SELF && foreigndom != v->domain->id)
+        return -EPERM;
+    if (total & MMUEXT_PREEMPTED) {
+        total &= ~MMUEXT_PREEMPTED;
+        if (!pdone || copy_from_guest(&done, pdone, sizeof(done)))
+            return -EFAULT;
     }
+    for (uint32_t i = 0; i < total; i++) {
+        /* Progress is kept in *done across a continuation: no done, no preemption. */
+        if (pdone && hypercall_preempt_check(i)) {
+            uint32_t so_far = done + i;
+            if (pdone && copy_to_guest(pdone, &so_far, sizeof(so_far)))
+                return -EFAULT;
+            hypercall_continue(ops + (uint64_t)i * sizeof(op), (total - i) | MMUEXT_PREEMPTED,
+                               pdone, foreigndom, 0, 0);
+            return -ERESTART;
+        }
+        if (copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op))) {
+            rc = -EFAULT;
+            done += i;
+            goto out;
+        }
+        lock = pv_mm_lock();
+        rc = one_op(v, &op);
+        pv_mm_unlock(lock);
+        if (rc) {
+            done += i;
+            goto out;
+        }
+    }
+    done += total;
+out:
     /* How many ops completed, so a failure in the middle is visible. */
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return -EFAULT;

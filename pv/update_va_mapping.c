@@ -1,15 +1,17 @@
 /*
  * update_va_mapping: change the one L1 entry that maps a guest virtual address
- * in the guest's current page tables. Until the full page-type machinery of
- * the memory issue lands, the set of page-table frames is fixed when the
- * domain is built (no mmu_update, no pinning), so the rules here suffice: the
- * new entry may map only frames the domain owns, never a page-table frame
- * writable, and the walk must stay inside the domain's own tables.
+ * in the guest's current page tables, through the same validation as
+ * mmu_update (pv/pt_validate.c): the walk must stay in the domain's own
+ * validated tables and end at an L1; the new entry is validated and the old
+ * one's references dropped only once it is in place.
  */
 #include <asm/guest_access.h>
 #include <asm/page.h>
 #include <asm/paging.h>
 #include <asm/processor.h>
+#include <public/xen.h>
+#include <pv/mm.h>
+#include <pv/pt_validate.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
@@ -18,51 +20,52 @@
 #define UVMF_TLB_FLUSH 1
 #define UVMF_INVLPG 2
 #define UVMF_ALL 4
-/* Bits a guest may set in an L1 entry: P RW US PWT PCD A D PAT G, the three
- * software bits, the frame, software bits 52-58, NX. */
-#define L1_GUEST_ALLOWED (0x00000fffffffffffUL | 0x07f0000000000000UL | PTE_NX)
 
-static bool is_page_table(const struct page_info *pg)
+/* The L1 table (mfn) and slot that map va, walking from the L4 at l4_mfn
+ * through tables the domain owns and that are validated at their level. */
+static long find_l1(const struct domain *d, uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn)
 {
-    unsigned long t = page_type(pg);
-    return t == PGT_l1_page_table || t == PGT_l2_page_table ||
-           t == PGT_l3_page_table || t == PGT_l4_page_table;
+    static const unsigned int shifts[] = { 39, 30, 21 };
+    uint64_t mfn = l4_mfn;
+
+    for (unsigned int level = 4; level > 1; level--) {
+        if (!mfn_valid(mfn) || !domain_owns_mfn(d, mfn) ||
+            pv_table_level(mfn_to_page(mfn)) != level)
+            return -EINVAL;
+        uint64_t e = ((const uint64_t *)mfn_to_virt(mfn))[(va >> shifts[4 - level]) & 511];
+        if (!(e & PTE_P) || (e & PTE_PS))
+            return -EINVAL;
+        mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    }
+    if (!mfn_valid(mfn) || !domain_owns_mfn(d, mfn) || pv_table_level(mfn_to_page(mfn)) != 1)
+        return -EINVAL;
+    *l1_mfn = mfn;
+    return 0;
 }
 
 long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags, uint64_t a4, uint64_t a5, uint64_t a6)
 {
     struct vcpu *v = current_vcpu();
     struct domain *d = v->domain;
-    uint64_t mfn = v->pv.kernel_mode ? v->pv.kernel_l4_mfn : v->pv.user_l4_mfn;
-    static const unsigned int shifts[] = { 39, 30, 21 };
-    uint64_t *table;
+    uint64_t l1_mfn, old, stored;
+    unsigned long lock;
+    long rc;
     (void)a4; (void)a5; (void)a6;
 
     if (!guest_range_ok(va, 1) || (flags & ~(uint64_t)(UVMF_FLUSHTYPE_MASK | UVMF_ALL)))
         return -EINVAL;
-    for (unsigned int level = 0; level < 3; level++) {
-        uint64_t e;
-        if (!domain_owns_mfn(d, mfn))
-            return -EINVAL;
-        e = ((uint64_t *)mfn_to_virt(mfn))[(va >> shifts[level]) & 511];
-        if (!(e & PTE_P) || (e & PTE_PS))
-            return -EINVAL;
-        mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    lock = pv_mm_lock();
+    rc = find_l1(d, v->pv.kernel_mode ? v->pv.kernel_l4_mfn : v->pv.user_l4_mfn, va, &l1_mfn);
+    if (!rc) {
+        unsigned int slot = (va >> PAGE_SHIFT) & 511;
+        old = ((const uint64_t *)mfn_to_virt(l1_mfn))[slot];
+        rc = pv_validate_entry(1, &old, pte, d->id, l1_mfn, slot, 0, &stored);
+        if (!rc)
+            d->stats.pt_updates++;
     }
-    if (!domain_owns_mfn(d, mfn) || page_type(mfn_to_page(mfn)) != PGT_l1_page_table)
-        return -EINVAL;
-    if (pte & PTE_P) {
-        uint64_t target = (pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
-        if (pte & ~L1_GUEST_ALLOWED)
-            return -EINVAL;
-        if (!domain_owns_mfn(d, target))
-            return -EPERM;
-        if ((pte & PTE_RW) && is_page_table(mfn_to_page(target)))
-            return -EPERM;
-        pte |= PTE_US;              /* the guest kernel runs at CPL3 */
-    }
-    table = mfn_to_virt(mfn);
-    table[(va >> 12) & 511] = pte;
+    pv_mm_unlock(lock);
+    if (rc)
+        return rc;
     switch (flags & UVMF_FLUSHTYPE_MASK) {
     case UVMF_TLB_FLUSH:
         write_cr3(read_cr3());

@@ -3,12 +3,13 @@
  * destroy, which returns every frame the domain owned to the allocator and, in
  * debug builds, checks that the count matches what it was given.
  */
-#include <asm/m2p.h>
 #include <asm/percpu.h>
 #include <asm/shutdown.h>
 #include <asm/smp.h>
 #include <xeno/buddy.h>
 #include <xeno/domain.h>
+#include <xeno/page_ref.h>
+#include <pv/mm.h>
 #include <xeno/hypercall.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
@@ -83,7 +84,7 @@ struct page_info *domain_alloc_frame(struct domain *d)
     if (!pg)
         return NULL;
     memset(page_to_virt(pg), 0, PAGE_SIZE);
-    pg->owner = d->id;
+    page_assign(pg, d->id);             /* owner, and the allocation reference */
     page_list_add_tail(pg, &d->pages);
     d->tot_pages++;
     return pg;
@@ -130,8 +131,8 @@ void domain_crash(struct domain *d, const char *why)
 
 void domain_destroy(struct domain *d)
 {
-    unsigned long released = 0, owned = d->tot_pages;
-    struct page_info *pg;
+    unsigned long owned = d->tot_pages + d->released_pages, released;
+    unsigned long flags = pv_mm_lock();
 
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
@@ -139,16 +140,20 @@ void domain_destroy(struct domain *d)
         for (unsigned int f = 0; f < GDT_GUEST_PAGES; f++)
             if (v->pv.gdt_shadow_mfns[f])
                 free_frames(mfn_to_page(v->pv.gdt_shadow_mfns[f]), 0);
-        xfree(v);
+        if (v->vcpu_info_mfn && v->vcpu_info_mfn != d->shared_info_mfn)
+            put_page_and_type(mfn_to_page(v->vcpu_info_mfn));
+    }
+    if (d->shared_info_mfn)
+        put_page_and_type(mfn_to_page(d->shared_info_mfn));
+    released = pv_mm_release_domain(d);
+    pv_mm_unlock(flags);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        xfree(d->vcpus[i]);
         d->vcpus[i] = NULL;
     }
-    while ((pg = page_list_remove_head(&d->pages)) != NULL) {
-        m2p_set(page_to_mfn(pg), M2P_INVALID);
-        pg->owner = DOMID_XEN;
-        pg->type_info = 0;
-        free_frames(pg, 0);
-        released++;
-    }
+    /* Every frame must have come back: anything still referenced leaked. */
+    if (XENO_DEBUG && (released != owned || d->tot_pages != 0))
+        panic("domain d%u: %lu frames owned but %lu released", d->id, owned, released);
     xfree(d->p2m);
     d->p2m = NULL;
     d->tot_pages = 0;
@@ -156,8 +161,9 @@ void domain_destroy(struct domain *d)
         panic("domain d%u: %lu frames owned but %lu released", d->id, owned, released);
     d->state = DOMAIN_DEAD;
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
-    printk("domain: d%u stats: %lu hypercalls, %lu continuations\n", d->id,
-           (unsigned long)d->stats.hypercalls, (unsigned long)d->stats.continuations);
+    printk("domain: d%u stats: %lu hypercalls, %lu continuations, %lu page-table updates\n",
+           d->id, (unsigned long)d->stats.hypercalls, (unsigned long)d->stats.continuations,
+           (unsigned long)d->stats.pt_updates);
 }
 
 /* Destroy the domains that have stopped and no longer run anywhere; when the

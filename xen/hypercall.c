@@ -17,6 +17,7 @@
 
 static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
     ENTRY(__HYPERVISOR_set_trap_table, do_set_trap_table, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_mmu_update, do_mmu_update, HC_PV, false, true),
     ENTRY(__HYPERVISOR_set_gdt, do_set_gdt, HC_PV, false, true),
     ENTRY(__HYPERVISOR_stack_switch, do_stack_switch, HC_PV, false, true),
     ENTRY(__HYPERVISOR_fpu_taskswitch, do_fpu_taskswitch, HC_PV, false, true),

@@ -10,6 +10,8 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/string.h>
+#include <xeno/page_ref.h>
+#include <pv/mm.h>
 
 static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 {
@@ -20,8 +22,16 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
         return -EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
         return -EINVAL;
-    /* Its own frame, and one the hypervisor may write: never a page table. */
-    if (!domain_owns_mfn(v->domain, r.mfn) || page_type(mfn_to_page(r.mfn)) != PGT_none)
+    if (!mfn_valid(r.mfn))
+        return -EINVAL;
+    /* Its own frame, held writable for as long as the hypervisor writes it, so
+     * it can never become a page table meanwhile. */
+    unsigned long lock = pv_mm_lock();
+    int rc = get_page_and_type(mfn_to_page(r.mfn), v->domain->id, PGT_writable_page);
+    if (!rc && v->vcpu_info_mfn && v->vcpu_info_mfn != v->domain->shared_info_mfn)
+        put_page_and_type(mfn_to_page(v->vcpu_info_mfn));
+    pv_mm_unlock(lock);
+    if (rc)
         return -EINVAL;
     new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
     /* Carry the state over, and make the guest look at every event once. */

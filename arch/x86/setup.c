@@ -32,6 +32,7 @@
 #include <xeno/domain.h>
 #include <xeno/sched.h>
 #include <pv/pv.h>
+#include <pv/mm.h>
 #include <hvm/hvm.h>
 
 static struct percpu bsp_percpu;
@@ -71,6 +72,7 @@ static _Noreturn void start_xeno_on_stack(void)
     timers_init();
     sched_init();
     m2p_init();
+    pv_mm_init();
     bsp_percpu.online = 1;
     local_irq_enable();
 

@@ -32,10 +32,10 @@ void test_main(void)
     uint64_t spare_va = (uint64_t)xtest_guard_page;
     uint64_t rw_pte = (virt_to_mfn(l4_va) << PAGE_SHIFT) | 0x67;   /* P RW US A D */
     expect_rc("update_va_mapping of the L4, writable",
-              hc_update_va_mapping(spare_va, rw_pte, UVMF_INVLPG), -EPERM);
+              hc_update_va_mapping(spare_va, rw_pte, UVMF_INVLPG), -EBUSY);
     expect_rc("update_va_mapping of an L1, writable",
               hc_update_va_mapping(spare_va, (virt_to_mfn(last_pt_va) << PAGE_SHIFT) | 0x67,
-                                   UVMF_INVLPG), -EPERM);
+                                   UVMF_INVLPG), -EBUSY);
     /* Read-only is allowed (Linux reads its tables that way). */
     expect_rc("update_va_mapping of the L4, read-only",
               hc_update_va_mapping(spare_va, (virt_to_mfn(l4_va) << PAGE_SHIFT) | 0x25, UVMF_INVLPG), 0);

@@ -105,6 +105,16 @@
 #define MACH2PHYS_VIRT_START 0xFFFF800000000000UL
 #define MACH2PHYS_VIRT_END 0xFFFF804000000000UL
 
+/* mmu_update: ptr's low two bits say what to do. */
+#define MMU_NORMAL_PT_UPDATE 0          /* ptr = machine address of a PTE */
+#define MMU_MACHPHYS_UPDATE 1           /* ptr = machine address of a frame; val = its pfn */
+#define MMU_PT_UPDATE_PRESERVE_AD 2     /* as NORMAL, keeping the entry's A and D bits */
+struct mmu_update {
+    uint64_t ptr;
+    uint64_t val;
+};
+_Static_assert(sizeof(struct mmu_update) == 16, "mmu_update layout");
+
 /* mmuext_op commands and their argument block. */
 #define MMUEXT_PIN_L1_TABLE 0
 #define MMUEXT_PIN_L2_TABLE 1

@@ -49,6 +49,7 @@ struct domain {
     struct vcpu *vcpus[MAX_VCPUS];
     struct page_list_head pages;            /* every frame the domain owns */
     unsigned long tot_pages, max_pages;
+    unsigned long released_pages;           /* frames that have left the domain */
     unsigned long nr_pfns;                  /* guest-physical frames, 0 .. nr_pfns-1 */
     uint64_t *p2m;                          /* pfn -> mfn, the hypervisor's copy */
     struct shared_info *shared_info;
@@ -57,6 +58,7 @@ struct domain {
     struct {
         uint64_t hypercalls;                /* every dispatched call, multicall entries too */
         uint64_t continuations;             /* calls preempted to continue later */
+        uint64_t pt_updates;                /* page-table entries validated and written */
     } stats;
     char console_line[160];
     unsigned int console_len;

@@ -1,0 +1,126 @@
+/*
+ * How domains use the page-reference machinery (xen/page_ref.c) and the PV
+ * page-table validators (pv/pt_validate.c): the hooks they call back, the one
+ * memory lock around them, and what a domain holds on its frames: an
+ * allocation reference on each, a pin on each table it pinned, and a typed
+ * reference on the L4 each vCPU uses as CR3.
+ */
+#include <asm/m2p.h>
+#include <asm/page.h>
+#include <asm/paging.h>
+#include <asm/processor.h>
+#include <pv/mm.h>
+#include <pv/pt_validate.h>
+#include <xeno/buddy.h>
+#include <xeno/domain.h>
+#include <xeno/errno.h>
+#include <xeno/page_ref.h>
+#include <xeno/spinlock.h>
+
+static spinlock_t mm_lock = SPIN_LOCK_UNLOCKED;
+
+unsigned long pv_mm_lock(void)
+{
+    return spin_lock_irqsave(&mm_lock);
+}
+
+void pv_mm_unlock(unsigned long flags)
+{
+    spin_unlock_irqrestore(&mm_lock, flags);
+}
+
+/* Every vCPU runs on CPU 0 for now, so a local flush reaches every stale
+ * translation; the scheduler issue turns this into a flush IPI. */
+static void flush_all_tlbs(void)
+{
+    write_cr4(read_cr4() & ~CR4_PGE);
+    write_cr4(read_cr4() | CR4_PGE);
+}
+
+/* The last reference to a domain's frame is gone: it leaves the domain. */
+static void release_frame(struct page_info *pg)
+{
+    struct domain *d = domain_by_id(pg->owner);
+
+    if (d) {
+        page_list_del(pg, &d->pages);
+        d->tot_pages--;
+        d->released_pages++;
+    }
+    m2p_set(page_to_mfn(pg), M2P_INVALID);
+    flush_all_tlbs();           /* no stale mapping may outlive the frame */
+    pg->owner = DOMID_XEN;
+    pg->type_info = 0;
+    free_frames(pg, 0);
+}
+
+static void retype_frame(struct page_info *pg, unsigned long from, unsigned long to)
+{
+    (void)pg; (void)from; (void)to;
+    flush_all_tlbs();           /* a stale writable mapping must not survive */
+}
+
+static const struct page_ref_ops ops = {
+    .validate = pv_validate_table,
+    .devalidate = pv_devalidate_table,
+    .release = release_frame,
+    .retype = retype_frame,
+};
+
+void pv_mm_init(void)
+{
+    struct pv_pt_config cfg = { 0 };
+    const uint64_t *idle_l4 = maddr_to_virt(idle_pg_table_maddr);
+
+    for (unsigned int i = 0; i < PV_XEN_L4_SLOTS; i++)
+        cfg.xen_l4[i] = idle_l4[HYPERVISOR_L4_FIRST + i];
+    pv_pt_configure(&cfg);
+    page_ref_set_ops(&ops);
+}
+
+int pv_set_baseptr(struct vcpu *v, uint64_t mfn, int user)
+{
+    uint64_t *slot = user ? &v->pv.user_l4_mfn : &v->pv.kernel_l4_mfn;
+
+    if (mfn) {
+        if (!mfn_valid(mfn))
+            return -EINVAL;
+        int rc = get_page_and_type(mfn_to_page(mfn), v->domain->id, PGT_l4_page_table);
+        if (rc)
+            return rc;
+    } else if (!user) {
+        return -EINVAL;         /* a kernel always has a base */
+    }
+    if (*slot)
+        put_page_and_type(mfn_to_page(*slot));
+    *slot = mfn;
+    return 0;
+}
+
+unsigned long pv_mm_release_domain(struct domain *d)
+{
+    struct page_list_head frames;
+    struct page_info *pg;
+
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct pv_vcpu *pv = &d->vcpus[i]->pv;
+        if (pv->kernel_l4_mfn)
+            put_page_and_type(mfn_to_page(pv->kernel_l4_mfn));
+        if (pv->user_l4_mfn)
+            put_page_and_type(mfn_to_page(pv->user_l4_mfn));
+        pv->kernel_l4_mfn = pv->user_l4_mfn = 0;
+    }
+    page_list_for_each(pg, &d->pages)
+        if (page_is_pinned(pg))
+            page_unpin(pg, d->id);
+    /* Dropping allocations frees frames, which unlinks them from d->pages:
+     * walk a detached list, putting each back before it is dropped. */
+    page_list_init(&frames);
+    while ((pg = page_list_remove_head(&d->pages)) != NULL)
+        page_list_add_tail(pg, &frames);
+    while ((pg = page_list_remove_head(&frames)) != NULL) {
+        page_list_add_tail(pg, &d->pages);
+        page_drop_allocation(pg);
+    }
+    return d->released_pages;
+}
