@@ -25,7 +25,7 @@
 #define CR4_GUEST_VISIBLE ((1UL << 5) | (1UL << 7) | (1UL << 9) | (1UL << 10)) /* PAE PGE OSFXSR OSXMMEXCPT */
 
 /* General register n (ModRM numbering) in the trap frame. */
-static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
+uint64_t *pv_gpr(struct cpu_regs *r, unsigned int n)
 {
     uint64_t *const map[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
                                 &r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
@@ -150,7 +150,7 @@ static bool emulate_mov_from_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t m
     case 4: val = read_cr4() & CR4_GUEST_VISIBLE; break;
     default: return false;
     }
-    *gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0)) = val;
+    *pv_gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0)) = val;
     return true;
 }
 

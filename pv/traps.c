@@ -30,6 +30,8 @@ void pv_exception(struct cpu_regs *regs)
 
     switch (vector) {
     case VEC_PF:
+        if (pv_ptwr_emulate(v, regs, read_cr2(), error))
+            return;
         v->vcpu_info->arch.cr2 = read_cr2();
         /* The guest kernel runs at CPL3 too; tell it which mode it was in. */
         if (v->pv.kernel_mode)

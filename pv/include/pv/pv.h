@@ -35,6 +35,12 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
 bool pv_bounce_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
                     bool has_error, uint64_t error);
 
+/* General register n (ModRM numbering, 0 = rax .. 15 = r15) in a trap frame. */
+uint64_t *pv_gpr(struct cpu_regs *r, unsigned int n);
+/* A guest kernel's write to one of its own L1 tables (pv/ptwr.c): true if it
+ * was emulated and the guest may go on. */
+bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, uint64_t error);
+
 /* Privileged-instruction emulation for #GP/#UD (pv/emulate.c): true if done. */
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);

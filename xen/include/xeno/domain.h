@@ -59,6 +59,7 @@ struct domain {
         uint64_t hypercalls;                /* every dispatched call, multicall entries too */
         uint64_t continuations;             /* calls preempted to continue later */
         uint64_t pt_updates;                /* page-table entries validated and written */
+        uint64_t emulated_pt_writes;        /* direct writes to L1 tables emulated (writable page tables) */
     } stats;
     char console_line[160];
     unsigned int console_len;
