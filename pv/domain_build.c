@@ -291,6 +291,7 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
         }
         d->p2m[pfn] = page_to_mfn(pg);
         m2p_set(d->p2m[pfn], pfn);
+        d->ram_pages++;
     }
     rc = plan_layout(d, info, ramdisk_len, &l, err, err_len);
     if (rc)

@@ -90,6 +90,16 @@ struct page_info *domain_alloc_frame(struct domain *d)
     return pg;
 }
 
+bool page_is_xen_held(const struct domain *d, uint64_t mfn)
+{
+    if (mfn == d->shared_info_mfn)
+        return true;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i]->vcpu_info_mfn == mfn)
+            return true;
+    return false;
+}
+
 bool domain_owns_mfn(const struct domain *d, uint64_t mfn)
 {
     return mfn_valid(mfn) && mfn_to_page(mfn)->owner == d->id &&

@@ -17,6 +17,21 @@
 #define XENMEM_machphys_mapping 12
 #define XENMEM_maximum_gpfn 14
 
+/* increase_reservation (out: mfns), decrease_reservation (in: mfns, for PV),
+ * populate_physmap (in: pfns, out: mfns). */
+struct xen_memory_reservation {
+    uint64_t extent_start;      /* guest address of the array */
+    uint64_t nr_extents;
+    uint32_t extent_order;      /* 2^order pages each */
+    uint32_t mem_flags;
+    uint16_t domid;
+    uint16_t pad[3];
+};
+_Static_assert(sizeof(struct xen_memory_reservation) == 32, "xen_memory_reservation layout");
+/* A preempted reservation call resumes at the extent encoded above the command. */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1U << MEMOP_EXTENT_SHIFT) - 1)
+
 struct xen_machphys_mapping {
     uint64_t v_start, v_end;    /* where the M2P table is mapped */
     uint64_t max_mfn;           /* the highest mfn it covers */

@@ -50,6 +50,7 @@ struct domain {
     struct page_list_head pages;            /* every frame the domain owns */
     unsigned long tot_pages, max_pages;
     unsigned long released_pages;           /* frames that have left the domain */
+    unsigned long ram_pages;                /* guest RAM it holds (its reservation) */
     unsigned long nr_pfns;                  /* guest-physical frames, 0 .. nr_pfns-1 */
     uint64_t *p2m;                          /* pfn -> mfn, the hypervisor's copy */
     struct shared_info *shared_info;
@@ -82,6 +83,9 @@ void domain_crash(struct domain *d, const char *why);
 void domain_destroy(struct domain *d);
 /* Destroy stopped domains that no CPU runs; ends the run after the last. */
 void domain_reap(void);
+/* Is mfn a frame of d's that the hypervisor itself holds (shared_info, a
+ * registered vcpu_info)? The guest cannot give those back. */
+bool page_is_xen_held(const struct domain *d, uint64_t mfn);
 /* Does d own the frame mfn? */
 bool domain_owns_mfn(const struct domain *d, uint64_t mfn);
 struct domain *domain_by_id(uint16_t id);
