@@ -31,8 +31,10 @@ void pv_mm_unlock(unsigned long flags)
 
 /* Every vCPU runs on CPU 0 for now, so a local flush reaches every stale
  * translation; the scheduler issue turns this into a flush IPI. */
-static void flush_all_tlbs(void)
+static void flush_all_tlbs(struct domain *d)
 {
+    if (d)
+        d->stats.tlb_flushes++;
     write_cr4(read_cr4() & ~CR4_PGE);
     write_cr4(read_cr4() | CR4_PGE);
 }
@@ -48,7 +50,10 @@ static void release_frame(struct page_info *pg)
         d->released_pages++;
     }
     m2p_set(page_to_mfn(pg), M2P_INVALID);
-    flush_all_tlbs();           /* no stale mapping may outlive the frame */
+    /* No stale mapping may outlive the frame; while a whole domain is torn
+     * down, one flush at the end covers all of its frames. */
+    if (!d || !d->dying)
+        flush_all_tlbs(d);
     pg->owner = DOMID_XEN;
     pg->type_info = 0;
     free_frames(pg, 0);
@@ -56,8 +61,8 @@ static void release_frame(struct page_info *pg)
 
 static void retype_frame(struct page_info *pg, unsigned long from, unsigned long to)
 {
-    (void)pg; (void)from; (void)to;
-    flush_all_tlbs();           /* a stale writable mapping must not survive */
+    (void)from; (void)to;
+    flush_all_tlbs(domain_by_id(pg->owner));    /* a stale writable mapping must not survive */
 }
 
 static const struct page_ref_ops ops = {
@@ -118,9 +123,11 @@ unsigned long pv_mm_release_domain(struct domain *d)
     page_list_init(&frames);
     while ((pg = page_list_remove_head(&d->pages)) != NULL)
         page_list_add_tail(pg, &frames);
+    d->dying = true;
     while ((pg = page_list_remove_head(&frames)) != NULL) {
         page_list_add_tail(pg, &d->pages);
         page_drop_allocation(pg);
     }
+    flush_all_tlbs(d);
     return d->released_pages;
 }

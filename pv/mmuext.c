@@ -17,8 +17,9 @@
  * progress so far is in *done (as Xen does). */
 #define MMUEXT_PREEMPTED (1U << 31)
 
-static void flush_tlb(void)
+static void flush_tlb(struct domain *d)
 {
+    d->stats.tlb_flushes++;
     write_cr3(read_cr3());
 }
 
@@ -45,7 +46,7 @@ static long one_op(struct vcpu *v, const struct mmuext_op *op)
             return -EINVAL;
         rc = page_unpin(mfn_to_page(op->arg1), d->id);
         if (!rc)
-            flush_tlb();        /* an unpinned table may be freed or retyped next */
+            flush_tlb(d);       /* an unpinned table may be freed or retyped next */
         return rc;
     case MMUEXT_NEW_BASEPTR:
         rc = pv_set_baseptr(v, op->arg1, 0);
@@ -57,7 +58,7 @@ static long one_op(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
     case MMUEXT_TLB_FLUSH_ALL:      /* every vCPU runs on CPU 0 for now */
-        flush_tlb();
+        flush_tlb(d);
         return 0;
     case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_MULTI:
@@ -65,6 +66,7 @@ static long one_op(struct vcpu *v, const struct mmuext_op *op)
         if (!guest_range_ok(op->arg1, 1) || !is_canonical(op->arg1))
             return -EINVAL;
         __asm__ volatile("invlpg (%0)" :: "r"(op->arg1) : "memory");
+        d->stats.tlb_flushes++;
         return 0;
     case MMUEXT_SET_LDT:
         return op->arg1 == 0 && op->arg2 == 0 ? 0 : -ENOSYS;   /* no LDTs yet */

@@ -66,6 +66,8 @@ long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags, uint64_t a4
     pv_mm_unlock(lock);
     if (rc)
         return rc;
+    if (flags & UVMF_FLUSHTYPE_MASK)
+        d->stats.tlb_flushes++;
     switch (flags & UVMF_FLUSHTYPE_MASK) {
     case UVMF_TLB_FLUSH:
         write_cr3(read_cr3());

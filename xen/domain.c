@@ -172,9 +172,10 @@ void domain_destroy(struct domain *d)
     d->state = DOMAIN_DEAD;
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
     printk("domain: d%u stats: %lu hypercalls, %lu continuations, %lu page-table updates, "
-           "%lu emulated page-table writes\n", d->id, (unsigned long)d->stats.hypercalls,
-           (unsigned long)d->stats.continuations, (unsigned long)d->stats.pt_updates,
-           (unsigned long)d->stats.emulated_pt_writes);
+           "%lu emulated page-table writes, %lu TLB flushes\n", d->id,
+           (unsigned long)d->stats.hypercalls, (unsigned long)d->stats.continuations,
+           (unsigned long)d->stats.pt_updates, (unsigned long)d->stats.emulated_pt_writes,
+           (unsigned long)d->stats.tlb_flushes);
 }
 
 /* Destroy the domains that have stopped and no longer run anywhere; when the

@@ -51,6 +51,7 @@ struct domain {
     unsigned long tot_pages, max_pages;
     unsigned long released_pages;           /* frames that have left the domain */
     unsigned long ram_pages;                /* guest RAM it holds (its reservation) */
+    bool dying;                             /* being destroyed: frames go without a flush each */
     unsigned long nr_pfns;                  /* guest-physical frames, 0 .. nr_pfns-1 */
     uint64_t *p2m;                          /* pfn -> mfn, the hypervisor's copy */
     struct shared_info *shared_info;
@@ -61,6 +62,7 @@ struct domain {
         uint64_t continuations;             /* calls preempted to continue later */
         uint64_t pt_updates;                /* page-table entries validated and written */
         uint64_t emulated_pt_writes;        /* direct writes to L1 tables emulated (writable page tables) */
+        uint64_t tlb_flushes;               /* flushes and invlpgs, asked for or needed for safety */
     } stats;
     char console_line[160];
     unsigned int console_len;
