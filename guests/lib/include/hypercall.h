@@ -100,6 +100,14 @@ static inline long hc_mmuext_op(const struct mmuext_op *ops, unsigned int count,
     return hypercall(__HYPERVISOR_mmuext_op, ops, count, done, DOMID_SELF, 0, 0);
 }
 
+/* mmu_update for the calling domain; *done (if given) gets how many requests were
+ * applied (a 32-bit count, as for mmuext_op). */
+static inline long hc_mmu_update(const struct mmu_update *reqs, unsigned int count,
+                                 unsigned int *done)
+{
+    return hypercall(__HYPERVISOR_mmu_update, reqs, count, done, DOMID_SELF, 0, 0);
+}
+
 static inline long hc_fpu_taskswitch(int set)
 {
     return hypercall(__HYPERVISOR_fpu_taskswitch, set, 0, 0, 0, 0, 0);
