@@ -18,8 +18,10 @@
  *   - superpages, cache attributes and G above the leaves (-EINVAL);
  *   - retyping a pinned or in-use table, a linear map through another L4
  *     (-EINVAL);
- *   - M2P updates of frames that are not ours (-EINVAL), in place of freeing a
- *     frame still mapped (no balloon yet);
+ *   - M2P updates of frames that are not ours (-EINVAL);
+ *   - freeing (decrease_reservation) a pinned L1 in use and a frame it maps: both
+ *     keep working and are handed to nobody until their last use goes, then are
+ *     gone for good;
  *   - a non-canonical INVLPG (-EINVAL);
  *   - updates aimed at the hypervisor's range: L4 slots 256-271 and
  *     update_va_mapping of its addresses (-EINVAL);
@@ -502,7 +504,7 @@ static void retype(void)
     expect_tables_unchanged("the retyping attempts");
 }
 
-/* ---- M2P updates (freeing a mapped frame needs the balloon: not yet) ---- */
+/* ---- M2P updates ---- */
 
 static void machphys(void)
 {
@@ -702,6 +704,76 @@ static void batch(void)
     expect_tables_unchanged("the batches");
 }
 
+/* ---- freeing frames still in use ---- */
+
+static long reservation(unsigned int cmd, uint64_t *list, unsigned long n)
+{
+    struct xen_memory_reservation r = {
+        .extent_start = (uint64_t)list, .nr_extents = n, .extent_order = 0, .domid = DOMID_SELF,
+    };
+    return hypercall6(__HYPERVISOR_memory_op, cmd, (unsigned long)&r, 0, 0, 0, 0);
+}
+
+/* Three frames given back at once: e unused, t a pinned L1 hooked into the L2,
+ * d mapped by t. e leaves at once; t and d stay what they are until their last
+ * use goes, and are not handed to anyone meanwhile; then they are gone for good. */
+static void free_in_use(void)
+{
+    const uint64_t marker = 0xf4ee0000d00dUL;
+    uint64_t e = zeroed_frame(), t = zeroed_frame(), d = zeroed_frame(), hook_maddr, v = 0;
+    uint64_t list[3] = { e, t, d }, got = 0;
+    struct exinfo ex;
+    long rc;
+
+    initial_entry(hook_va, 2, &hook_maddr);
+    if (!expect_rc("update_va_mapping of d", scratch_map(1, d, PTE_RW_FLAGS), 0))
+        return;
+    *(volatile uint64_t *)scratch_va(1) = marker;
+    scratch_restore(1);
+    EXPECT(0, mmu_write(pt_maddr(t, 0), pte(d, PTE_RO_FLAGS)), "mmu_update plain write into t");
+    EXPECT(0, mmuext(MMUEXT_PIN_L1_TABLE, t), "PIN_L1_TABLE of t");
+    if (!expect_rc("mmu_update hooking t into the L2", mmu_write(hook_maddr, pte(t, PTE_TABLE_FLAGS)), 0))
+        return;
+    xtest_check(*(volatile uint64_t *)hook_va == marker, "d does not show at the hook address");
+
+    rc = reservation(XENMEM_decrease_reservation, list, 3);
+    expect_rc("decrease_reservation of an unused frame, a pinned L1 in use and a frame it maps",
+              rc, 3);
+    /* Still in use: the mapping works, the table is still a table. */
+    ex = probe_read64(hook_va, &v);
+    expect_no_exception("a read through the given-back L1 of the given-back frame", &ex);
+    xtest_check(v == marker, "the given-back frame reads %#lx", v);
+    EXPECT(-EBUSY, try_map_writable(t), "the given-back L1, still in use");
+    EXPECT(-EBUSY, mmu_write(pt_maddr(t, 1), pte(l4, PTE_RW_FLAGS)),
+           "mmu_update of the given-back L1 mapping the L4 writable");
+    /* Nobody may get t or d while they are in use: the next frame handed out is
+     * another (e left at once, so there is room for one). */
+    rc = reservation(XENMEM_increase_reservation, &got, 1);
+    if (expect_rc("increase_reservation of one frame", rc, 1)) {
+        xtest_check(got != t && got != d, "increase_reservation handed out %#lx, still in use "
+                    "(t %#lx, d %#lx)", got, t, d);
+        expect_rc("decrease_reservation of it", reservation(XENMEM_decrease_reservation, &got, 1), 1);
+    }
+    /* Let them go: unhook t and drop its pin (Xen drops the pin of a frame given
+     * back, so -EINVAL is as good as 0 here). */
+    EXPECT(0, mmu_write(hook_maddr, 0), "mmu_update unhooking t");
+    rc = mmuext(MMUEXT_UNPIN_TABLE, t);
+    xtest_check(rc == 0 || rc == -EINVAL, "UNPIN_TABLE of the given-back L1 returned %ld", rc);
+    EXPECT(0, mmuext(MMUEXT_TLB_FLUSH_LOCAL, 0), "TLB_FLUSH_LOCAL");
+    /* Gone for good. */
+    for (unsigned int i = 0; i < 3; i++) {
+        EXPECT(-EBUSY, scratch_map(1, list[i], PTE_RO_FLAGS), "update_va_mapping of given-back "
+               "frame %c (%#lx) once unused", "etd"[i], list[i]);
+        EXPECT(-EINVAL, mmuext(MMUEXT_PIN_L1_TABLE, list[i]), "PIN_L1_TABLE of given-back frame "
+               "%c (%#lx)", "etd"[i], list[i]);
+        xtest_check(m2p_of(list[i]) == ~0UL, "the M2P still names pfn %#lx for given-back frame %#lx",
+                    m2p_of(list[i]), list[i]);
+    }
+    ex = probe_read64(hook_va, NULL);
+    expect_exception("a read at the unhooked address", &ex, X86_EXC_PF, 0);
+    expect_tables_unchanged("freeing frames still in use");
+}
+
 /* ---- frames the hypervisor writes ---- */
 
 /* shared_info (the domain's, written by the hypervisor) and a vcpu_info page are
@@ -761,5 +833,6 @@ void test_main(void)
     invlpg();
     hypervisor_range();
     batch();
+    free_in_use();
     hypervisor_written();
 }
