@@ -1,10 +1,12 @@
 """The benchmark programs of guests/bench/ still run and print well-formed `bench:` lines,
-booted exactly as `tools/xeno bench hypercall` boots them. No timing is judged here:
-numbers belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py)."""
+booted exactly as `tools/xeno bench` boots them. No timing is judged here: numbers
+belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py and pvmem.py). The
+work the PV memory guest did is checked (the hypervisor's counters against what it
+issued), as `tools/xeno bench mmu_batch ptwr` checks it."""
 import pytest
 
 from xenolib import bench, guesttests
-from xenolib.benchmarks import hypercall
+from xenolib.benchmarks import hypercall, pvmem
 
 PVBENCH = guesttests.GuestTest(name="pvbench", environments=("pv64",), memory=8, vcpus=1,
                                cmdline="", expect_shutdown="poweroff", summary="")
@@ -93,3 +95,70 @@ def test_tables_from_canned_measurements(monkeypatch):
     text = bench.format_table(hypercall.syscall_bounce())
     print(text)
     assert "10.000" in text                     # 560 / 56
+
+
+@pytest.mark.parametrize("variant", ["debug", "release"])
+def test_pvmem_guest(variant):
+    built(pvmem.PVMEM_CONFIG)
+    result = pvmem.boot(variant, deterministic=True, timeout=60)
+    show("pvmem under the %s hypervisor" % variant, result)
+    verdict = guesttests.judge(result.lines, pvmem.PVMEM, "pv64", result.verdict,
+                               result.timed_out)
+    assert verdict.outcome == "pass", verdict.message
+    found = assert_bench_lines(result.lines, pvmem.NAMES)
+    assert {m.domain for m in found.values()} == {verdict.domain}
+    work = pvmem.parse_work(result.lines)
+    assert work is not None and work.domain == verdict.domain
+    assert pvmem.work_problems(work) == []
+    assert work.count("page-table updates") > 0 and work.writes > 0
+    pvmem.checked(variant, "icount", result)        # what the benchmark accepts
+
+
+CANNED_PVMEM = [
+    "domain: d1 'pvmem' created (pv, 8 MiB, 1 vCPU) from pvmem-pv64.cfg",
+    "(d1) bench: pv_mmu_update_single cycles=757 min=757 max=757 iterations=2000 batches=9",
+    "(d1) bench: pv_mmu_update_512 cycles=102400 min=102400 max=102430 iterations=20 "
+    "batches=9",
+    "(d1) bench: pv_pte_write cycles=1113 min=1113 max=1113 iterations=2000 batches=9",
+    "(d1) bench-work: mmu_update_calls=20203 mmu_update_entries=122914 pte_writes=20002",
+    "(d1) verdict: PASS",
+    "domain: d1 stats: 20217 hypercalls, 0 continuations, 122918 page-table updates, "
+    "20002 emulated page-table writes, 6 TLB flushes"]
+
+
+def test_pvmem_work_canned():
+    work = pvmem.parse_work(CANNED_PVMEM)
+    assert (work.domain, work.calls, work.entries, work.writes) == (1, 20203, 122914, 20002)
+    assert work.counted == {"hypercalls": 20217, "continuations": 0,
+                            "page-table updates": 122918, "emulated page-table writes": 20002,
+                            "TLB flushes": 6}
+    assert pvmem.work_problems(work) == []
+    # Without the TLB counter (an older stats line) the others still parse.
+    assert pvmem.parse_stats(["domain: d3 stats: 5 hypercalls, 1 continuations"], 3) == {
+        "hypercalls": 5, "continuations": 1}
+    assert pvmem.parse_stats(CANNED_PVMEM, 2) is None
+    assert pvmem.work_problems(None) == ["no `bench-work:` line"]
+    short = [line.replace("122918 page-table", "122913 page-table").replace(
+        "20002 emulated", "19999 emulated") for line in CANNED_PVMEM]
+    assert pvmem.work_problems(pvmem.parse_work(short)) == [
+        "the hypervisor counted 122913 page-table updates for 122914 mmu_update entries "
+        "(expected 122914 to %d)" % (122914 + pvmem.SETUP_UPDATES),
+        "the hypervisor counted 19999 emulated page-table writes for 20002 direct writes"]
+    no_stats = pvmem.parse_work(CANNED_PVMEM[:-1])
+    assert pvmem.work_problems(no_stats) == ["no `domain: d1 stats:` line"]
+
+
+def test_pvmem_tables_from_canned_measurements(monkeypatch):
+    run = pvmem.Run(hypercall.parse(CANNED_PVMEM), pvmem.parse_work(CANNED_PVMEM))
+    canned = {(v, mode): run for v in pvmem.VARIANTS for mode in hypercall.MODES}
+    monkeypatch.setattr(pvmem, "_measured", canned)
+    text = bench.format_table(pvmem.mmu_batch())
+    print(text)
+    assert "single/batch of 512" in text
+    assert "200.00" in text and "3.785" in text         # 102400 / 512; 757 / 200
+    assert "122,918 page-table updates counted for 122,914" in text
+    text = bench.format_table(pvmem.ptwr())
+    print(text)
+    assert "emulated write/mmu_update" in text
+    assert "1.470" in text                              # 1113 / 757
+    assert "20,002 emulated page-table writes counted for 20,002 direct writes" in text
