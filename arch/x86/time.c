@@ -26,8 +26,10 @@ static uint64_t tsc_base;
 static uint64_t ns_per_tsc_q32;         /* ns per TSC cycle, 32.32 fixed point */
 static uint64_t lapic_ticks_per_ms;
 
-/* Mode 0 on channel 2: OUT rises when the count reaches zero. */
-static void pit_one_shot(unsigned int ms, void (*poll)(void))
+/* Mode 0 on channel 2: OUT rises when the count reaches zero, and the counter
+ * keeps counting down (wrapping) after that. Returns how many PIT ticks past
+ * zero it was when we saw OUT: a vCPU the host descheduled sees it late. */
+static uint32_t pit_one_shot(unsigned int ms, void (*poll)(void))
 {
     uint32_t count = PIT_HZ / 1000 * ms + (PIT_HZ % 1000) * ms / 1000;
     uint8_t gate = inb(PIT_CH2_GATE_PORT) & ~(PIT_SPEAKER | PIT_CH2_GATE);
@@ -40,13 +42,39 @@ static void pit_one_shot(unsigned int ms, void (*poll)(void))
     while (!(inb(PIT_CH2_GATE_PORT) & PIT_CH2_OUT))
         if (poll)
             poll();
+    outb(PIT_COMMAND, 0x80);            /* latch channel 2's count */
+    uint32_t now = inb(PIT_CH2_DATA);
+    now |= (uint32_t)inb(PIT_CH2_DATA) << 8;
+    return (0x10000 - now) & 0xffff;
+}
+
+uint64_t pit_wait_ms_measured(unsigned int ms, void (*poll)(void), bool *reliable)
+{
+    uint64_t ticks = 0;
+
+    *reliable = true;
+    while (ms) {
+        unsigned int chunk = min_t(unsigned int, ms, PIT_MAX_CHUNK_MS);
+        uint64_t t0 = now_ns();
+        ticks += (uint64_t)PIT_HZ * chunk / 1000 + pit_one_shot(chunk, poll);
+        /* More than one counter wrap late: the overshoot read is ambiguous. */
+        if (now_ns() - t0 > (uint64_t)(chunk + PIT_MAX_CHUNK_MS) * 1000000)
+            *reliable = false;
+        ms -= chunk;
+    }
+    return ticks;
+}
+
+uint64_t pit_ticks_to_us(uint64_t ticks)
+{
+    return ticks * 1000000 / PIT_HZ;
 }
 
 void pit_wait_ms_polling(unsigned int ms, void (*poll)(void))
 {
     while (ms) {
         unsigned int chunk = min_t(unsigned int, ms, PIT_MAX_CHUNK_MS);
-        pit_one_shot(chunk, poll);
+        (void)pit_one_shot(chunk, poll);
         ms -= chunk;
     }
 }

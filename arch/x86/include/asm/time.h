@@ -13,6 +13,12 @@ extern uint64_t boot_tsc_entry;
 
 /* PIT channel 2 as a reference clock: busy-wait for ms of PIT time. */
 void pit_wait_ms(unsigned int ms);
+/* Wait at least ms of PIT time, calling poll(), and return how many PIT ticks
+ * really went by (a vCPU may see the end late); reliable is false when it was
+ * so late the count cannot be trusted. */
+#include <stdbool.h>
+uint64_t pit_wait_ms_measured(unsigned int ms, void (*poll)(void), bool *reliable);
+uint64_t pit_ticks_to_us(uint64_t ticks);
 /* The same, calling poll() while it waits (e.g. to run softirqs). */
 void pit_wait_ms_polling(unsigned int ms, void (*poll)(void));
 #endif
