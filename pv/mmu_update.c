@@ -35,7 +35,7 @@ static long one_update(struct domain *d, const struct mmu_update *u)
 {
     uint64_t mfn = u->ptr >> PAGE_SHIFT, old, stored;
     unsigned int slot = (u->ptr & (PAGE_SIZE - 1)) >> 3;
-    unsigned int cmd = u->ptr & 3, level;
+    unsigned int cmd = u->ptr & 7, level;     /* Xen reads three bits */
     struct page_info *pg;
     long rc;
 
@@ -49,6 +49,7 @@ static long one_update(struct domain *d, const struct mmu_update *u)
         m2p_set(mfn, u->val);
         return 0;
     case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_NO_TRANSLATE:    /* for a PV guest the same as NORMAL */
     case MMU_PT_UPDATE_PRESERVE_AD:
         if (!get_page(pg, d->id))
             return -EINVAL;
@@ -61,7 +62,7 @@ static long one_update(struct domain *d, const struct mmu_update *u)
             if (!rc)
                 d->stats.pt_updates++;
         } else {
-            rc = cmd == MMU_NORMAL_PT_UPDATE ? plain_write(d, pg, slot, u->val) : -EINVAL;
+            rc = cmd != MMU_PT_UPDATE_PRESERVE_AD ? plain_write(d, pg, slot, u->val) : -EINVAL;
         }
         put_page(pg);
         return rc;
@@ -85,15 +86,16 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t forei
     if (foreigndom != DOMID_SELF && foreigndom != d->id)
         return -EPERM;          /* foreign mappings arrive with Domain 0 */
     if (total & MMU_UPDATE_PREEMPTED) {
+        /* A continued batch: its progress so far is in *done, if there is one. */
         total &= ~MMU_UPDATE_PREEMPTED;
-        if (!pdone || copy_from_guest(&done, pdone, sizeof(done)))
+        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
             return -EFAULT;
     }
     for (uint32_t i = 0; i < total; i++) {
-        /* Progress is kept in *done across a continuation: no done, no preemption. */
-        if (pdone && hypercall_preempt_check(i)) {
+        /* Every batch is preemptible; its progress is kept in *done if given. */
+        if (hypercall_preempt_check(i)) {
             uint32_t so_far = done + i;
-            if (copy_to_guest(pdone, &so_far, sizeof(so_far)))
+            if (pdone && copy_to_guest(pdone, &so_far, sizeof(so_far)))
                 return -EFAULT;
             hypercall_continue(reqs + (uint64_t)i * sizeof(u),
                                (total - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0, 0);

@@ -90,13 +90,14 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreign
     if (foreigndom != DOMID_SELF && foreigndom != v->domain->id)
         return -EPERM;
     if (total & MMUEXT_PREEMPTED) {
+        /* A continued batch: its progress so far is in *done, if there is one. */
         total &= ~MMUEXT_PREEMPTED;
-        if (!pdone || copy_from_guest(&done, pdone, sizeof(done)))
+        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
             return -EFAULT;
     }
     for (uint32_t i = 0; i < total; i++) {
-        /* Progress is kept in *done across a continuation: no done, no preemption. */
-        if (pdone && hypercall_preempt_check(i)) {
+        /* Every batch is preemptible; its progress is kept in *done if given. */
+        if (hypercall_preempt_check(i)) {
             uint32_t so_far = done + i;
             if (pdone && copy_to_guest(pdone, &so_far, sizeof(so_far)))
                 return -EFAULT;

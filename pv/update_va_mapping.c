@@ -52,7 +52,9 @@ long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags, uint64_t a4
     long rc;
     (void)a4; (void)a5; (void)a6;
 
-    if (!guest_range_ok(va, 1) || (flags & ~(uint64_t)(UVMF_FLUSHTYPE_MASK | UVMF_ALL)))
+    /* Above the flush type and ALL, flags may hold a vcpumask pointer (UVMF_MULTI);
+     * every vCPU runs on CPU 0 today, so a local flush serves it. */
+    if (!guest_range_ok(va, 1) || !is_canonical(va))
         return -EINVAL;
     lock = pv_mm_lock();
     rc = find_l1(d, v->pv.kernel_mode ? v->pv.kernel_l4_mfn : v->pv.user_l4_mfn, va, &l1_mfn);

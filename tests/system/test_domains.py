@@ -109,13 +109,19 @@ def test_a_pv_guest_runs_under_bochs_too(boot):
 
 
 def test_preempted_hypercalls_continue_where_they_stopped(boot):
-    """With preemption forced every 2 units of work, a multicall and the runtime's
-    set_trap_table are continued many times and the guest sees no difference."""
-    cfg = paths.ROOT / "build" / "guests" / "multicall" / "multicall-pv64.cfg"
-    result = boot("qemu", configs=[cfg], cmdline="hypercall_preempt_every=2")
+    """With preemption forced every 3 units of work, multicalls, mmu_update and
+    mmuext_op batches (with and without a done pointer), the balloon and the runtime's
+    set_trap_table are continued many times and every guest still passes."""
+    names = ("multicall", "pt_attacks", "address_space", "balloon", "pinned_tables")
+    cfgs = [paths.ROOT / "build" / "guests" / n / ("%s-pv64.cfg" % n) for n in names]
+    result = boot("qemu", configs=cfgs, cmdline="hypercall_preempt_every=3")
     assert_finished(result)
-    assert "(d1) verdict: PASS" in result.lines
-    stats = domain_lines(result, r"^domain: d1 stats: (\d+) hypercalls, (\d+) continuations")
-    assert stats, "no stats line for d1"
-    assert int(stats[0].group(2)) > 0, "nothing was preempted: %s" % stats[0].group(0)
+    for name in names:
+        created = domain_lines(result, r"^domain: d(\d+) '%s' created" % name)
+        assert created, "%s was not created" % name
+        dom = created[0].group(1)
+        assert "(d%s) verdict: PASS" % dom in result.lines, "%s did not pass" % name
+        stats = domain_lines(result, r"^domain: d%s stats: (\d+) hypercalls, (\d+) continuations"
+                             % dom)
+        assert stats and int(stats[0].group(2)) > 0, "%s was never preempted" % name
     assert result.verdict == "pass", result.message

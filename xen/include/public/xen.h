@@ -109,6 +109,7 @@
 #define MMU_NORMAL_PT_UPDATE 0          /* ptr = machine address of a PTE */
 #define MMU_MACHPHYS_UPDATE 1           /* ptr = machine address of a frame; val = its pfn */
 #define MMU_PT_UPDATE_PRESERVE_AD 2     /* as NORMAL, keeping the entry's A and D bits */
+#define MMU_PT_UPDATE_NO_TRANSLATE 3    /* as NORMAL (ptr is always machine for PV) */
 struct mmu_update {
     uint64_t ptr;
     uint64_t val;
