@@ -14,6 +14,9 @@
 #include <xeno/buddy.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
+#include <xeno/hypercall.h>
+#include <asm/guest_access.h>
+#include <public/xen.h>
 #include <xeno/page_ref.h>
 #include <xeno/spinlock.h>
 
@@ -130,4 +133,50 @@ unsigned long pv_mm_release_domain(struct domain *d)
     }
     flush_all_tlbs(d);
     return d->released_pages;
+}
+
+long pv_run_batch(struct vcpu *v, uint64_t list, size_t req_size, uint64_t count,
+                  uint64_t pdone, uint64_t foreigndom,
+                  long (*one)(struct vcpu *v, const void *req))
+{
+    uint8_t req[32];
+    uint32_t done = 0, total = (uint32_t)count;
+    long rc = 0;
+
+    if (count > UINT32_MAX || req_size > sizeof(req))
+        return -EINVAL;
+    if (foreigndom != DOMID_SELF && foreigndom != v->domain->id)
+        return -EPERM;          /* foreign mappings arrive with Domain 0 */
+    if (total & PV_BATCH_PREEMPTED) {
+        total &= ~PV_BATCH_PREEMPTED;
+        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
+            return -EFAULT;
+    }
+    for (uint32_t i = 0; i < total; i++) {
+        if (hypercall_preempt_check(i)) {
+            uint32_t so_far = done + i;
+            if (pdone && copy_to_guest(pdone, &so_far, sizeof(so_far)))
+                return -EFAULT;
+            hypercall_continue(list + (uint64_t)i * req_size,
+                               (total - i) | PV_BATCH_PREEMPTED, pdone, foreigndom, 0, 0);
+            return -ERESTART;
+        }
+        if (copy_from_guest(req, list + (uint64_t)i * req_size, req_size)) {
+            rc = -EFAULT;
+            done += i;
+            goto out;
+        }
+        unsigned long lock = pv_mm_lock();
+        rc = one(v, req);
+        pv_mm_unlock(lock);
+        if (rc) {
+            done += i;
+            goto out;
+        }
+    }
+    done += total;
+out:
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -EFAULT;
+    return rc;
 }

@@ -4,8 +4,8 @@
  * its references taken before it is stored, the old one's dropped after, so
  * every entry either applies whole or changes nothing. A write to a frame that
  * is not a table is a plain write, allowed only where the guest could map the
- * frame writable. The batch stops at the first bad entry and reports how many
- * were done; long batches are preempted and continue where they stopped.
+ * frame writable. The batch loop (first error stops it, progress in *done,
+ * preemption) is pv_run_batch's.
  */
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
@@ -17,8 +17,6 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/page_ref.h>
-
-#define MMU_UPDATE_PREEMPTED (1U << 31)
 
 static long plain_write(struct domain *d, struct page_info *pg, unsigned int slot, uint64_t val)
 {
@@ -71,52 +69,15 @@ static long one_update(struct domain *d, const struct mmu_update *u)
     }
 }
 
+static long one_request(struct vcpu *v, const void *req)
+{
+    return one_update(v->domain, req);
+}
+
 long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t foreigndom,
                    uint64_t a5, uint64_t a6)
 {
-    struct domain *d = current_vcpu()->domain;
-    struct mmu_update u;
-    uint32_t done = 0, total = (uint32_t)count;
-    unsigned long lock;
-    long rc = 0;
     (void)a5; (void)a6;
-
-    if (count > UINT32_MAX)
-        return -EINVAL;
-    if (foreigndom != DOMID_SELF && foreigndom != d->id)
-        return -EPERM;          /* foreign mappings arrive with Domain 0 */
-    if (total & MMU_UPDATE_PREEMPTED) {
-        /* A continued batch: its progress so far is in *done, if there is one. */
-        total &= ~MMU_UPDATE_PREEMPTED;
-        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
-            return -EFAULT;
-    }
-    for (uint32_t i = 0; i < total; i++) {
-        /* Every batch is preemptible; its progress is kept in *done if given. */
-        if (hypercall_preempt_check(i)) {
-            uint32_t so_far = done + i;
-            if (pdone && copy_to_guest(pdone, &so_far, sizeof(so_far)))
-                return -EFAULT;
-            hypercall_continue(reqs + (uint64_t)i * sizeof(u),
-                               (total - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0, 0);
-            return -ERESTART;
-        }
-        if (copy_from_guest(&u, reqs + (uint64_t)i * sizeof(u), sizeof(u))) {
-            rc = -EFAULT;
-            done += i;
-            goto out;
-        }
-        lock = pv_mm_lock();
-        rc = one_update(d, &u);
-        pv_mm_unlock(lock);
-        if (rc) {
-            done += i;
-            goto out;
-        }
-    }
-    done += total;
-out:
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -EFAULT;
-    return rc;
+    return pv_run_batch(current_vcpu(), reqs, sizeof(struct mmu_update), count, pdone,
+                        foreigndom, one_request);
 }

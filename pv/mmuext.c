@@ -13,10 +13,6 @@
 #include <xeno/hypercall.h>
 #include <xeno/page_ref.h>
 
-/* The ABI's count is an unsigned int; this bit marks a continued batch whose
- * progress so far is in *done (as Xen does). */
-#define MMUEXT_PREEMPTED (1U << 31)
-
 static void flush_tlb(struct domain *d)
 {
     d->stats.tlb_flushes++;
@@ -75,53 +71,15 @@ static long one_op(struct vcpu *v, const struct mmuext_op *op)
     }
 }
 
+static long one_request(struct vcpu *v, const void *req)
+{
+    return one_op(v, req);
+}
+
 long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreigndom,
                   uint64_t a5, uint64_t a6)
 {
-    struct vcpu *v = current_vcpu();
-    struct mmuext_op op;
-    uint32_t done = 0, total = (uint32_t)count;
-    long rc = 0;
-    unsigned long lock;
     (void)a5; (void)a6;
-
-    if (count > UINT32_MAX)
-        return -EINVAL;
-    if (foreigndom != DOMID_SELF && foreigndom != v->domain->id)
-        return -EPERM;
-    if (total & MMUEXT_PREEMPTED) {
-        /* A continued batch: its progress so far is in *done, if there is one. */
-        total &= ~MMUEXT_PREEMPTED;
-        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
-            return -EFAULT;
-    }
-    for (uint32_t i = 0; i < total; i++) {
-        /* Every batch is preemptible; its progress is kept in *done if given. */
-        if (hypercall_preempt_check(i)) {
-            uint32_t so_far = done + i;
-            if (pdone && copy_to_guest(pdone, &so_far, sizeof(so_far)))
-                return -EFAULT;
-            hypercall_continue(ops + (uint64_t)i * sizeof(op), (total - i) | MMUEXT_PREEMPTED,
-                               pdone, foreigndom, 0, 0);
-            return -ERESTART;
-        }
-        if (copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op))) {
-            rc = -EFAULT;
-            done += i;
-            goto out;
-        }
-        lock = pv_mm_lock();
-        rc = one_op(v, &op);
-        pv_mm_unlock(lock);
-        if (rc) {
-            done += i;
-            goto out;
-        }
-    }
-    done += total;
-out:
-    /* How many ops completed, so a failure in the middle is visible. */
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -EFAULT;
-    return rc;
+    return pv_run_batch(current_vcpu(), ops, sizeof(struct mmuext_op), count, pdone,
+                        foreigndom, one_request);
 }

@@ -1,6 +1,7 @@
 /* Glue between domains and the page-reference machinery (pv/mm.c). */
 #ifndef PV_MM_H
 #define PV_MM_H
+#include <stddef.h>
 #include <stdint.h>
 
 struct domain;
@@ -19,4 +20,14 @@ unsigned long pv_mm_release_domain(struct domain *d);
  * holds; 0 for no user base. -EINVAL unless mfn is an L4 the domain may use. */
 struct vcpu;
 int pv_set_baseptr(struct vcpu *v, uint64_t mfn, int user);
+/*
+ * The batch loop mmu_update and mmuext_op share: copy each request in, apply it
+ * with one() under the memory lock, stop at the first error, report progress in
+ * *done (a 32-bit count, if the guest gave the pointer), and preempt long
+ * batches: bit 31 of count marks a continued batch whose progress is in *done.
+ */
+#define PV_BATCH_PREEMPTED (1U << 31)
+long pv_run_batch(struct vcpu *v, uint64_t list, size_t req_size, uint64_t count,
+                  uint64_t pdone, uint64_t foreigndom,
+                  long (*one)(struct vcpu *v, const void *req));
 #endif
