@@ -165,5 +165,6 @@ _Noreturn void pv_enter_from_idle(struct vcpu *v)
 
     local_irq_disable();
     pv_vcpu_load(v, frame);
+    pv_deliver_pending_upcall(v, frame);
     return_to_guest_frame(frame);
 }

@@ -13,6 +13,28 @@
 #include <xeno/sched.h>
 #include <xeno/softirq.h>
 
+/* Events pending and unmasked, and somewhere to deliver them. */
+static bool upcall_due(const struct vcpu *v)
+{
+    const struct vcpu_info *vi = v->vcpu_info;
+    return vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
+           v->pv.callbacks[PV_CB_EVENT].address;
+}
+
+/* The event upcall: into the guest's event callback with events masked (the
+ * ABI's rule, whatever the callback's registration said), as a bounce frame
+ * without an error code. The guest re-enables them with iret. */
+static void deliver_upcall(struct vcpu *v, struct cpu_regs *regs)
+{
+    pv_bounce(v, regs, v->pv.callbacks[PV_CB_EVENT].address, false, 0, true, "event");
+}
+
+void pv_deliver_pending_upcall(struct vcpu *v, struct cpu_regs *regs)
+{
+    if (upcall_due(v))
+        deliver_upcall(v, regs);
+}
+
 static bool can_continue(const struct vcpu *v)
 {
     return v->state == VCPU_RUNNABLE && v->pause_count == 0 &&
@@ -24,8 +46,10 @@ void pv_return_to_guest(struct cpu_regs *regs)
     struct percpu *pc = this_cpu();
 
     /* The common case, checked without calls or atomics: nothing to do. */
-    if (!softirq_pending(pc->cpu_id) && !sched_request_pending() && can_continue(pc->current))
+    if (!softirq_pending(pc->cpu_id) && !sched_request_pending() && can_continue(pc->current)) {
+        pv_deliver_pending_upcall(pc->current, regs);
         return;
+    }
     for (;;) {
         struct vcpu *cur = pc->current, *next;
 
@@ -35,10 +59,10 @@ void pv_return_to_guest(struct cpu_regs *regs)
             continue;
         }
         if (!sched_requested() && can_continue(cur))
-            return;
+            break;
         next = sched_pick();
         if (!next && can_continue(cur))
-            return;
+            break;
         pv_vcpu_save(cur, regs);
         sched_requeue(cur);
         if (!next) {
@@ -50,4 +74,5 @@ void pv_return_to_guest(struct cpu_regs *regs)
          * while other domains keep this CPU busy. */
         domain_reap();
     }
+    pv_deliver_pending_upcall(pc->current, regs);
 }

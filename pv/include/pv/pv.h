@@ -21,6 +21,8 @@ void pv_load_debugregs(struct vcpu *v);
 /* The way back to the guest after any entry (pv/return.c): run softirqs,
  * switch vCPUs if asked, then return so trap_common can iretq. */
 void pv_return_to_guest(struct cpu_regs *regs);
+/* If v has events pending and unmasked, bounce it into its event callback. */
+void pv_deliver_pending_upcall(struct vcpu *v, struct cpu_regs *regs);
 
 /* SYSCALL from the guest: a hypercall in kernel mode, a system call bounced to
  * the guest kernel in user mode (pv/syscall.c). */
