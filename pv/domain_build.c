@@ -19,6 +19,7 @@
 #include <xeno/page_ref.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
+#include <xeno/event.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
 #include <xeno/string.h>
@@ -306,8 +307,10 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
         goto out;
     }
     rc = setup_shared_info(d);
+    if (!rc)
+        rc = domain_event_init(d);
     if (rc) {
-        snprintf(err, err_len, "out of memory for shared_info");
+        snprintf(err, err_len, "out of memory for shared_info and event channels");
         goto out;
     }
     rc = pin_page_tables(d, build_page_tables(d, &l), err, err_len);

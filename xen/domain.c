@@ -8,6 +8,7 @@
 #include <asm/smp.h>
 #include <xeno/buddy.h>
 #include <xeno/domain.h>
+#include <xeno/event.h>
 #include <xeno/page_ref.h>
 #include <pv/mm.h>
 #include <xeno/hypercall.h>
@@ -142,7 +143,10 @@ void domain_crash(struct domain *d, const char *why)
 void domain_destroy(struct domain *d)
 {
     unsigned long owned = d->tot_pages + d->released_pages, released;
-    unsigned long flags = pv_mm_lock();
+    unsigned long flags;
+
+    domain_event_destroy(d);        /* before shared_info, whose bits it clears */
+    flags = pv_mm_lock();
 
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];

@@ -40,6 +40,8 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
     new->evtchn_upcall_pending = 1;
     v->vcpu_info = new;
     v->vcpu_info_mfn = r.mfn;
+    if (v->domain->evtchn_ports)
+        evtchn_set_vcpu_info(&v->domain->evtchn, v->id, new);
     return 0;
 }
 

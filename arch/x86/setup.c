@@ -28,6 +28,7 @@
 #include <xeno/timer.h>
 #include <xeno/version.h>
 #include <xeno/boot_domains.h>
+#include <xeno/event.h>
 #include <asm/m2p.h>
 #include <xeno/domain.h>
 #include <xeno/sched.h>
@@ -73,6 +74,7 @@ static _Noreturn void start_xeno_on_stack(void)
     sched_init();
     m2p_init();
     pv_mm_init();
+    event_init();
     bsp_percpu.online = 1;
     local_irq_enable();
 

@@ -9,10 +9,7 @@
 #include "xtest.h"
 #include <public/callback.h>
 #include <public/sched.h>
-
-extern void upcall_entry(void);
-extern uint64_t upcall_frame[5], upcall_count, upcall_mask_seen;
-extern struct vcpu_info *upcall_vcpu_info;
+#include "events.h"
 
 void test_main(void)
 {

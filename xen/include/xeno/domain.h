@@ -7,6 +7,7 @@
 #include <public/vcpu.h>
 #include <pv/vcpu.h>
 #include <xeno/domain_config.h>
+#include <xeno/evtchn.h>
 #include <xeno/mm.h>
 #include <asm/percpu.h>
 
@@ -56,6 +57,8 @@ struct domain {
     uint64_t *p2m;                          /* pfn -> mfn, the hypervisor's copy */
     struct shared_info *shared_info;
     uint64_t shared_info_mfn;
+    struct evtchn_domain evtchn;            /* its event channels (xen/evtchn.c) */
+    struct evtchn *evtchn_ports;            /* their storage; NULL until built */
     unsigned long vm_assist;
     struct {
         uint64_t hypercalls;                /* every dispatched call, multicall entries too */

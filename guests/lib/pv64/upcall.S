@@ -1,5 +1,5 @@
 /*
- * The event callback. The hypervisor bounced here with events masked and the
+ * The runtime's event callback (include/events.h). The hypervisor bounced here with events masked and the
  * frame RCX, R11, RIP, CS, RFLAGS, RSP, SS on the stack (docs/abi.md). Record
  * the frame, clear upcall_pending, and return through HYPERVISOR_iret: pop
  * rcx/r11, push the iret `flags` word (0), and enter hypercall-page entry 23,
