@@ -11,6 +11,7 @@
 #include <asm/processor.h>
 #include <pv/pv.h>
 #include <xeno/domain.h>
+#include <xeno/guest_time.h>
 #include <xeno/lib.h>
 #include <asm/time.h>
 
@@ -139,6 +140,7 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
     if (pv->fpu_ts)
         stts();
     load_debugregs(pv);
+    guest_time_update(v);
     update_runstate(v, RUNSTATE_running);
     v->on_cpu = true;
     pc->current = v;

@@ -9,6 +9,7 @@
 #include <xeno/buddy.h>
 #include <xeno/domain.h>
 #include <xeno/event.h>
+#include <xeno/guest_time.h>
 #include <xeno/page_ref.h>
 #include <pv/mm.h>
 #include <xeno/hypercall.h>
@@ -145,6 +146,8 @@ void domain_destroy(struct domain *d)
     unsigned long owned = d->tot_pages + d->released_pages, released;
     unsigned long flags;
 
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        guest_timers_stop(d->vcpus[i]);
     domain_event_destroy(d);        /* before shared_info, whose bits it clears */
     flags = pv_mm_lock();
 

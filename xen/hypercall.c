@@ -27,6 +27,7 @@ static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
     ENTRY(__HYPERVISOR_memory_op, do_memory_op, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_multicall, do_multicall, HC_PV | HC_HVM, false, false),
     ENTRY(__HYPERVISOR_update_va_mapping, do_update_va_mapping, HC_PV, false, true),
+    ENTRY(__HYPERVISOR_set_timer_op, do_set_timer_op, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_xen_version, do_xen_version, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_console_io, do_console_io, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_vm_assist, do_vm_assist, HC_PV, false, true),

@@ -5,6 +5,7 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/sched.h>
+#include <xeno/guest_time.h>
 
 long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
@@ -35,4 +36,12 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
     default:
         return -ENOSYS;
     }
+}
+
+/* set_timer_op: the older one-shot timer call; 0 stops it. */
+long do_set_timer_op(uint64_t timeout_ns, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+    (void)a2; (void)a3; (void)a4; (void)a5; (void)a6;
+    guest_timer_set(current_vcpu(), timeout_ns);
+    return 0;
 }

@@ -10,6 +10,8 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/string.h>
+#include <xeno/guest_time.h>
+#include <asm/time.h>
 #include <xeno/page_ref.h>
 #include <pv/mm.h>
 
@@ -74,6 +76,34 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
         return 0;
     case VCPUOP_get_runstate_info:
         return copy_to_guest(arg, &v->runstate, sizeof(v->runstate));
+    case VCPUOP_set_singleshot_timer: {
+        struct vcpu_set_singleshot_timer t;
+        if (v != cur)
+            return -EINVAL;
+        if (copy_from_guest(&t, arg, sizeof(t)))
+            return -EFAULT;
+        if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < now_ns())
+            return -ETIME;
+        guest_timer_set(v, t.timeout_abs_ns ? t.timeout_abs_ns : 1);   /* 0 is "now" too */
+        return 0;
+    }
+    case VCPUOP_stop_singleshot_timer:
+        if (v != cur)
+            return -EINVAL;
+        guest_timer_set(v, 0);
+        return 0;
+    case VCPUOP_set_periodic_timer: {
+        struct vcpu_set_periodic_timer p;
+        if (copy_from_guest(&p, arg, sizeof(p)))
+            return -EFAULT;
+        if (p.period_ns < MILLISECS(1))
+            return -EINVAL;     /* as Xen: no faster than 1 kHz */
+        guest_timer_set_periodic(v, p.period_ns);
+        return 0;
+    }
+    case VCPUOP_stop_periodic_timer:
+        guest_timer_set_periodic(v, 0);
+        return 0;
     default:
         return -ENOSYS;
     }

@@ -89,6 +89,21 @@ uint64_t tsc_to_ns(uint64_t tsc_delta)
     return (uint64_t)(((unsigned __int128)tsc_delta * ns_per_tsc_q32) >> 32);
 }
 
+void time_pvclock_params(uint64_t *tsc_base_out, uint32_t *mul, int8_t *shift)
+{
+    /* ns = ((tsc_delta << shift) * mul) >> 32 with a 32-bit mul: halve the
+     * 32.32 scale until it fits (a slow TSC, like Bochs's, has > 1 ns a cycle). */
+    uint64_t q = ns_per_tsc_q32;
+    int8_t s = 0;
+    while (q > 0xffffffffUL) {
+        q >>= 1;
+        s++;
+    }
+    *tsc_base_out = tsc_base;
+    *mul = (uint32_t)q;
+    *shift = s;
+}
+
 uint64_t now_ns(void)
 {
     return tsc_to_ns(rdtsc() - tsc_base);

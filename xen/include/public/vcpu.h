@@ -35,6 +35,18 @@ struct vcpu_register_runstate_memory_area {
     uint64_t addr;              /* guest virtual address of a vcpu_runstate_info */
 };
 
+struct vcpu_set_singleshot_timer {
+    uint64_t timeout_abs_ns;    /* system time */
+    uint32_t flags;             /* VCPU_SSHOTTMR_* */
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct vcpu_set_singleshot_timer) == 16, "singleshot timer layout");
+#define VCPU_SSHOTTMR_future (1U << 0)  /* fail with -ETIME if already past */
+
+struct vcpu_set_periodic_timer {
+    uint64_t period_ns;
+};
+
 struct vcpu_register_vcpu_info {
     uint64_t mfn;
     uint32_t offset;

@@ -9,6 +9,7 @@
 #include <xeno/domain_config.h>
 #include <xeno/evtchn.h>
 #include <xeno/mm.h>
+#include <xeno/timer.h>
 #include <asm/percpu.h>
 
 #define MAX_DOMAINS 128
@@ -36,6 +37,9 @@ struct vcpu {
     uint64_t vcpu_info_mfn;                 /* registered location, or the shared_info frame */
     uint64_t runstate_guest_va;             /* 0: none registered */
     struct vcpu_runstate_info runstate;
+    struct timer singleshot_timer, periodic_timer;  /* VIRQ_TIMER (xen/guest_time.c) */
+    uint64_t timer_period_ns;
+    bool timers_ready;
     struct pv_vcpu pv;
 };
 

@@ -27,6 +27,7 @@
 #define ERANGE    34
 #define ENOSYS    38
 #define ENOTEMPTY 39
+#define ETIME 62
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110

@@ -64,6 +64,7 @@ long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t foreigndom, uint64_t, uint64_t);
 long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_set_timer_op(uint64_t timeout_ns, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreigndom, uint64_t, uint64_t);
 long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags, uint64_t, uint64_t, uint64_t);

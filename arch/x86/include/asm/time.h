@@ -4,6 +4,8 @@
 #include <stdint.h>
 
 uint64_t now_ns(void);
+/* The pvclock scale of system time: ns since tsc_base = ((tsc - tsc_base) << shift) * mul >> 32. */
+void time_pvclock_params(uint64_t *tsc_base, uint32_t *mul, int8_t *shift);
 void arch_timer_program(uint64_t deadline_ns);
 
 void time_calibrate(void);

@@ -1,0 +1,123 @@
+/*
+ * Time (docs/abi.md): system time read from the vCPU's pvclock (vcpu_time_info,
+ * version protocol), and VIRQ_TIMER bound to an event channel: a blocked vCPU is
+ * woken by its one-shot timer (vcpu_op and the older set_timer_op), at once by a
+ * deadline already past, and repeatedly by a periodic timer; never before the
+ * deadline. The lateness is printed; it is checked only loosely (an emulator's
+ * host may deschedule it), against 100 ms.
+ */
+#include "xtest.h"
+#include "events.h"
+#include <public/callback.h>
+#include <public/event_channel.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+
+#define SLACK_NS 100000000UL
+
+static evtchn_port_t port;
+
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* System time in ns from the pvclock, retrying while the hypervisor writes it. */
+static uint64_t now_ns(void)
+{
+    const volatile struct vcpu_time_info *t = &xtest_vcpu_info->time;
+    uint32_t version;
+    uint64_t ns;
+    do {
+        version = t->version;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        uint64_t delta = rdtsc() - t->tsc_timestamp;
+        int8_t shift = t->tsc_shift;
+        delta = shift >= 0 ? delta << shift : delta >> -shift;
+        ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    } while ((version & 1) || version != t->version);
+    return ns;
+}
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+    return hypercall6(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0, 0, 0, 0);
+}
+
+/* Block until the timer's upcall has come; clear its port for the next one. */
+static void wait_for_tick(const char *what)
+{
+    uint64_t before = upcall_count;
+    for (int i = 0; i < 100 && upcall_count == before; i++)
+        hc_sched_op(SCHEDOP_block, NULL);
+    xtest_check(upcall_count > before, "%s: no timer upcall", what);
+    /* As an event handler does: take the selector, then the port's pending bit,
+     * so the next event raises a new upcall (2-level ABI). */
+    __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    __atomic_and_fetch(&xtest_shared_info->evtchn_pending[port / 64], ~(1UL << (port % 64)),
+                       __ATOMIC_SEQ_CST);
+    xtest_vcpu_info->evtchn_upcall_mask = 1;
+}
+
+static void one_shot(const char *what, uint64_t delay_ns, bool old_call)
+{
+    uint64_t deadline = now_ns() + delay_ns;
+    if (old_call) {
+        expect_rc(what, hypercall6(__HYPERVISOR_set_timer_op, deadline, 0, 0, 0, 0, 0), 0);
+    } else {
+        struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline };
+        expect_rc(what, hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
+    }
+    wait_for_tick(what);
+    uint64_t woke = now_ns();
+    xtest_check(woke >= deadline, "%s: woke %lu ns early", what, deadline - woke);
+    xtest_check(woke < deadline + SLACK_NS, "%s: woke %lu ns late", what, woke - deadline);
+    printf("%s: fired %lu us after its deadline\n", what, (woke - deadline) / 1000);
+}
+
+void test_main(void)
+{
+    struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
+    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    uint64_t t0 = now_ns(), t1;
+
+    xtest_check(xtest_vcpu_info->time.tsc_to_system_mul != 0, "no pvclock scale published");
+    for (volatile int i = 0; i < 100000; i++)
+        ;
+    t1 = now_ns();
+    xtest_check(t1 > t0, "pvclock did not advance: %lu then %lu", t0, t1);
+
+    upcall_vcpu_info = xtest_vcpu_info;
+    expect_rc("register the event callback", hc_callback_op(CALLBACKOP_register, &cb), 0);
+    expect_rc("bind VIRQ_TIMER", evtchn_op(EVTCHNOP_bind_virq, &bv), 0);
+    port = bv.port;
+    xtest_vcpu_info->evtchn_upcall_mask = 1;
+    xtest_vcpu_info->evtchn_upcall_pending = 0;
+
+    one_shot("a 3 ms one-shot timer", 3000000, false);
+    one_shot("set_timer_op, 2 ms", 2000000, true);
+
+    /* A deadline in the past fires at once; with the "future" flag it is refused. */
+    struct vcpu_set_singleshot_timer past = { .timeout_abs_ns = now_ns() - 1000000 };
+    expect_rc("a one-shot timer in the past", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &past), 0);
+    wait_for_tick("a one-shot timer in the past");
+    past.flags = VCPU_SSHOTTMR_future;
+    expect_rc("a past deadline with VCPU_SSHOTTMR_future",
+              hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &past), -ETIME);
+
+    /* Periodic: three ticks, then stopped. */
+    struct vcpu_set_periodic_timer p = { .period_ns = 2000000 };
+    uint64_t start = now_ns();
+    expect_rc("a 2 ms periodic timer", hc_vcpu_op(VCPUOP_set_periodic_timer, 0, &p), 0);
+    for (int i = 0; i < 3; i++)
+        wait_for_tick("the periodic timer");
+    xtest_check(now_ns() - start >= 3 * p.period_ns, "three periods in %lu ns", now_ns() - start);
+    expect_rc("stop the periodic timer", hc_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
+    p.period_ns = 1000;
+    expect_rc("a period under 1 ms", hc_vcpu_op(VCPUOP_set_periodic_timer, 0, &p), -EINVAL);
+    expect_rc("a one-shot timer from a bad pointer",
+              hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, (void *)BAD_VA_HYPERVISOR), -EFAULT);
+}
