@@ -76,3 +76,50 @@ bool pv_bounce_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
     snprintf(what, sizeof(what), "vector %u", vector);
     return pv_bounce(v, regs, t->address, has_error, error, (t->flags & 4) != 0, what);
 }
+
+/*
+ * The failsafe callback: the guest's segment selectors could not be reloaded
+ * (it changed a descriptor they use), so it gets them back in a frame of its
+ * own, RCX, R11, DS, ES, FS, GS, RIP, CS, RFLAGS, RSP, SS (lowest first), with
+ * events masked, and the selectors loaded as null meanwhile (Xen's rules).
+ */
+void pv_failsafe_bounce(struct vcpu *v, struct cpu_regs *regs)
+{
+    const struct pv_callback *cb = &v->pv.callbacks[PV_CB_FAILSAFE];
+    struct vcpu_info *vi = v->vcpu_info;
+    uint8_t saved_mask = vi->evtchn_upcall_mask;
+    uint64_t frame[11], rsp;
+
+    if (!cb->address) {
+        domain_crash(v->domain, "segment selectors could not be reloaded and there is no "
+                     "failsafe callback");
+        return;
+    }
+    bool was_kernel = v->pv.kernel_mode;
+    if (!was_kernel)
+        pv_toggle_mode(v);
+    rsp = (was_kernel ? regs->rsp : v->pv.kernel_sp) & ~15UL;
+    frame[0] = regs->rcx;
+    frame[1] = regs->r11;
+    frame[2] = v->pv.ds;
+    frame[3] = v->pv.es;
+    frame[4] = v->pv.fs;
+    frame[5] = v->pv.gs;
+    frame[6] = regs->rip;
+    frame[7] = ((uint64_t)saved_mask << 32) | (was_kernel ? (regs->cs & ~3UL) : regs->cs);
+    frame[8] = (regs->rflags & ~RFLAGS_IF) | (saved_mask ? 0 : RFLAGS_IF);
+    frame[9] = regs->rsp;
+    frame[10] = regs->ss;
+    rsp -= sizeof(frame);
+    if (copy_to_guest(rsp, frame, sizeof(frame))) {
+        domain_crash(v->domain, "cannot write the failsafe frame");
+        return;
+    }
+    v->pv.ds = v->pv.es = v->pv.fs = v->pv.gs = 0;
+    regs->rsp = rsp;
+    regs->rip = cb->address;
+    regs->cs = GUEST_CS64;
+    regs->ss = GUEST_DS;
+    regs->rflags = (regs->rflags & ~RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
+    vi->evtchn_upcall_mask = 1;
+}

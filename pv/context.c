@@ -25,38 +25,35 @@ static inline uint16_t read_sel_gs(void) { uint16_t s; __asm__ volatile("mov %%g
 static void clts(void) { __asm__ volatile("clts" ::: "memory"); }
 static void stts(void) { __asm__ volatile("mov %%cr0, %%rax; or $8, %%rax; mov %%rax, %%cr0" ::: "rax", "memory"); }
 
-/* Load selectors the guest chose; they were valid when saved, but a guest may
- * have changed its GDT since, so a faulting load falls back to the null selector. */
-static void load_data_selectors(const struct pv_vcpu *pv)
+/* Load one data selector the guest chose; a faulting load (the guest changed its
+ * GDT since) falls back to the null selector and reports it. */
+#define LOAD_SELECTOR(seg)                                                     \
+    static bool load_##seg(uint16_t sel)                                       \
+    {                                                                          \
+        bool ok = true;                                                        \
+        __asm__ volatile("1: mov %w1, %%" #seg "\n"                             \
+                         "2:\n"                                                \
+                         ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"  \
+                         ".section .text.fixup, \"ax\"\n"                       \
+                         "3: xor %%eax, %%eax\n mov %%eax, %%" #seg "\n"        \
+                         " movb $0, %0\n jmp 2b\n"                              \
+                         ".previous"                                           \
+                         : "+m"(ok) : "r"((uint32_t)sel) : "rax", "memory");  \
+        return ok;                                                             \
+    }
+LOAD_SELECTOR(ds)
+LOAD_SELECTOR(es)
+LOAD_SELECTOR(fs)
+LOAD_SELECTOR(gs)
+
+/* Returns false if any selector could not be loaded (then it is null). */
+static bool load_data_selectors(const struct pv_vcpu *pv)
 {
-    __asm__ volatile("1: mov %w0, %%ds\n"
-                     "2:\n"
-                     ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"
-                     ".section .text.fixup, \"ax\"\n"
-                     "3: xor %%eax, %%eax\n mov %%eax, %%ds\n jmp 2b\n"
-                     ".previous"
-                     :: "r"((uint32_t)pv->ds) : "rax", "memory");
-    __asm__ volatile("1: mov %w0, %%es\n"
-                     "2:\n"
-                     ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"
-                     ".section .text.fixup, \"ax\"\n"
-                     "3: xor %%eax, %%eax\n mov %%eax, %%es\n jmp 2b\n"
-                     ".previous"
-                     :: "r"((uint32_t)pv->es) : "rax", "memory");
-    __asm__ volatile("1: mov %w0, %%fs\n"
-                     "2:\n"
-                     ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"
-                     ".section .text.fixup, \"ax\"\n"
-                     "3: xor %%eax, %%eax\n mov %%eax, %%fs\n jmp 2b\n"
-                     ".previous"
-                     :: "r"((uint32_t)pv->fs) : "rax", "memory");
-    __asm__ volatile("1: mov %w0, %%gs\n"
-                     "2:\n"
-                     ".section .ex_table, \"a\"\n .quad 1b, 3f\n .previous\n"
-                     ".section .text.fixup, \"ax\"\n"
-                     "3: xor %%eax, %%eax\n mov %%eax, %%gs\n jmp 2b\n"
-                     ".previous"
-                     :: "r"((uint32_t)pv->gs) : "rax", "memory");
+    bool ok = load_ds(pv->ds);
+    ok &= load_es(pv->es);
+    ok &= load_fs(pv->fs);
+    ok &= load_gs(pv->gs);
+    return ok;
 }
 
 static void update_runstate(struct vcpu *v, int state)
@@ -129,7 +126,7 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
     *frame = pv->regs;
     write_cr3((pv->kernel_mode ? pv->kernel_l4_mfn : pv->user_l4_mfn) << PAGE_SHIFT);
     gdt_map_guest_frames(pc, pv->gdt_shadow_mfns, pv->gdt_frames);
-    load_data_selectors(pv);
+    bool selectors_ok = load_data_selectors(pv);
     wrmsr(MSR_FS_BASE, pv->fs_base);
     wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
     clts();
@@ -144,6 +141,8 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
     update_runstate(v, RUNSTATE_running);
     v->on_cpu = true;
     pc->current = v;
+    if (!selectors_ok)
+        pv_failsafe_bounce(v, frame);
 }
 
 void pv_toggle_mode(struct vcpu *v)

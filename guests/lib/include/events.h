@@ -11,4 +11,6 @@ extern uint64_t upcall_frame[5];        /* RCX, R11, RIP, CS, RFLAGS of the last
 extern uint64_t upcall_count;
 extern uint64_t upcall_mask_seen;       /* evtchn_upcall_mask inside the callback */
 extern struct vcpu_info *upcall_vcpu_info;  /* set before registering the callback */
+/* System time (ns) from this vCPU's pvclock (lib/pvclock.c). */
+uint64_t pvclock_now_ns(void);
 #endif

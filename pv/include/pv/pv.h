@@ -36,6 +36,8 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
                bool has_error, uint64_t error, bool mask_events, const char *what);
 bool pv_bounce_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
                     bool has_error, uint64_t error);
+/* The guest's selectors failed to reload: enter its failsafe callback. */
+void pv_failsafe_bounce(struct vcpu *v, struct cpu_regs *regs);
 
 /* General register n (ModRM numbering, 0 = rax .. 15 = r15) in a trap frame. */
 uint64_t *pv_gpr(struct cpu_regs *r, unsigned int n);
