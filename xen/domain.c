@@ -114,6 +114,25 @@ void domain_start(struct domain *d)
     sched_wake(d->vcpus[0]);
 }
 
+void domain_pause(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        d->vcpus[i]->pause_count++;
+        sched_sleep(d->vcpus[i]);
+    }
+}
+
+void domain_unpause(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (v->pause_count && --v->pause_count == 0) {
+            sched_requeue(v);   /* runs again only if it is runnable, not if blocked */
+            sched_request();
+        }
+    }
+}
+
 void domain_shutdown(struct domain *d, uint32_t reason)
 {
     if (d->state != DOMAIN_ACTIVE)

@@ -11,6 +11,7 @@
 #include <xeno/softirq.h>
 #include <xeno/spinlock.h>
 #include <xeno/timer.h>
+#include <xeno/keyhandler.h>
 #include <asm/time.h>
 
 #define SLICE_NS MILLISECS(10)
@@ -120,6 +121,7 @@ bool sched_requested(void)
 static void slice_end(void *unused)
 {
     (void)unused;
+    keyhandler_poll();          /* console keys, every slice */
     resched_pending = true;
     set_timer(&slice_timer, slice_timer.expires + SLICE_NS);
 }

@@ -13,6 +13,8 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define LSR_DATA_READY 0x01
+#define UART_RBR 0
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define UART_CLOCK 115200
@@ -49,6 +51,13 @@ void arch_console_write(const char *s, size_t len)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+int serial_getc(void)
+{
+    if (!serial_ready || !(inb(COM1 + UART_LSR) & LSR_DATA_READY))
+        return -1;
+    return inb(COM1 + UART_RBR);
 }
 
 void serial_drain(void)

@@ -21,17 +21,17 @@ def debug_elf() -> Path:
 
 @pytest.fixture
 def boot(debug_elf):
-    """boot(platform=, smp=, mem=, cmdline=, efi=, configs=, modules=) -> runner.RunResult.
+    """boot(platform=, smp=, mem=, cmdline=, efi=, configs=, modules=, keys=) -> RunResult.
 
     The serial console is printed, so a failing test shows it under 'Captured stdout'.
     """
     def _boot(platform="qemu", smp=1, mem=None, cmdline="", efi=False, timeout=None,
-              configs=(), modules=()):
+              configs=(), modules=(), keys=()):
         if mem is None and not configs:
             mem = 256
         result = runner.boot(debug_elf, platform=platform, smp=smp, mem=mem,
                              cmdline=cmdline, timeout=timeout, efi=efi,
-                             configs=configs, modules=modules)
+                             configs=configs, modules=modules, keys=keys)
         print("%s, %d CPUs, %s MiB, cmdline %r%s: %s"
               % (platform, smp, mem or "default", cmdline, " (UEFI)" if efi else "",
                  result.message))

@@ -98,14 +98,22 @@ def default_platform() -> str:
 
 
 def qemu_command(platform: str, iso: str, smp: int, mem: int, serial: str, log: str,
-                 efi_vars: str | None = None, deterministic: bool = False) -> list[str]:
-    """QEMU's command line; file names are relative to the run directory (its cwd)."""
+                 efi_vars: str | None = None, deterministic: bool = False,
+                 keys_socket: str | None = None) -> list[str]:
+    """QEMU's command line; file names are relative to the run directory (its cwd).
+    With KEYS_SOCKET the console is also a unix socket, so the runner can type on it;
+    its output still goes to SERIAL (the chardev's logfile)."""
     if platform == "kvm":
         accel = ["-accel", "kvm", "-cpu", "host"]
     else:
         accel = ["-accel", "tcg", "-cpu", "max"]
+    if keys_socket:
+        console = ["-chardev", "socket,id=console,path=%s,server=on,wait=off,logfile=%s"
+                   % (keys_socket, serial), "-serial", "chardev:console"]
+    else:
+        console = ["-serial", "file:" + serial]
     command = [QEMU, *accel, "-smp", str(smp), "-m", str(mem),
-               "-display", "none", "-monitor", "none", "-serial", "file:" + serial,
+               "-display", "none", "-monitor", "none", *console,
                "-no-reboot", "-nic", "none",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                # Why the machine reset (a triple fault ends QEMU quietly with -no-reboot).

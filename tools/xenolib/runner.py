@@ -7,8 +7,10 @@ share a file) holding the ISO, the serial log, the emulator's log and its comman
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
+import socket
 import signal
 import subprocess
 import tempfile
@@ -81,12 +83,15 @@ def _prune_old_runs() -> None:
 def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
          cmdline: str = "", timeout: Optional[float] = None, efi: bool = False,
          configs=(), echo: Optional[Callable[[str], None]] = None,
-         deterministic: bool = False, modules=()) -> RunResult:
+         deterministic: bool = False, modules=(), keys=()) -> RunResult:
     """Boot ELF with CMDLINE (plus the platform's exit= option) and wait for a verdict.
 
     CONFIGS: domain config files; each, and each image it names, becomes a boot module
     (domaincfg.boot_modules). MEM (MiB) defaults to memory_for(configs). ECHO, when
-    given, is called with each serial line as it arrives. Raises XenoError when the run
+    given, is called with each serial line as it arrives. KEYS (QEMU only): (regex, text)
+    or (regex, text, delay_s) entries, in order: when a console line matches the next
+    regex, its text is typed on the console (the hypervisor's debug keys), after
+    delay_s seconds if given. Raises XenoError when the run
     cannot start (a bad config included); every way a started run can end is in the
     RunResult.
     """
@@ -100,6 +105,8 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     image.make_iso(Path(elf), iso, full_cmdline, efi=efi,
                    modules=image.with_configs(modules, domains))
 
+    if keys and platform == "bochs":
+        raise XenoError("typing on the console is supported on QEMU only")
     serial = run_dir / "serial.log"
     emulator_log = run_dir / ("%s.log" % ("bochs" if platform == "bochs" else "qemu"))
     env = dict(os.environ)
@@ -117,11 +124,13 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
             scratch.append(efi_vars)
         command = platforms.qemu_command(platform, iso.name, smp, mem, serial.name,
                                          emulator_log.name,
-                                         efi_vars.name if efi_vars else None, deterministic)
+                                         efi_vars.name if efi_vars else None, deterministic,
+                                         KEYS_SOCKET if keys else None)
     (run_dir / "command.sh").write_text(
         "# how this run started (cwd: this directory)\n" + shlex.join(command) + "\n")
 
-    result = _watch(command, run_dir, env, serial, timeout, echo)
+    result = _watch(command, run_dir, env, serial, timeout, echo,
+                    _KeyTyper(run_dir / KEYS_SOCKET, keys) if keys else None)
     result.platform = platform
     result.run_dir, result.serial_log, result.emulator_log = run_dir, serial, emulator_log
     _explain(result, platform, timeout, run_dir / "emulator.out")
@@ -142,7 +151,32 @@ def memory_for(domains) -> int:
     return mem
 
 
-def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo) -> RunResult:
+KEYS_SOCKET = "console.sock"
+
+
+class _KeyTyper:
+    """Types each (regex, text) pair's text on the console socket once a line matches.
+    It connects only to type and closes at once: a connected reader that does not read
+    would fill the socket, stall QEMU's UART and with it the hypervisor's console."""
+
+    def __init__(self, path: Path, keys):
+        self.path = path
+        self.keys = [(re.compile(k[0]), k[1], k[2] if len(k) > 2 else 0.0) for k in keys]
+
+    def line(self, line: str) -> None:
+        if self.keys and self.keys[0][0].search(line):
+            _, text, delay = self.keys.pop(0)
+            time.sleep(delay)       # the emulator runs on; its output waits in the log
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                    sock.connect(str(self.path))
+                    sock.sendall(text.encode())
+            except OSError as e:
+                raise XenoError("could not type on the console: %s" % e)
+
+
+def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
+           typer=None) -> RunResult:
     """Start the emulator, follow the serial file, stop at the verdict or the deadline."""
     lines, pending = [], b""
     verdict, verdict_at, timed_out = None, None, False
@@ -154,6 +188,8 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo) -> R
         lines.append(line)
         if echo:
             echo(line)
+        if typer:
+            typer.line(line)
         if not banner_seen:
             # Before the banner the serial line is GRUB's. When GRUB cannot load the
             # image it waits for a key forever: stop at once and say why.

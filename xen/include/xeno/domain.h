@@ -84,6 +84,9 @@ struct domain *domain_create(const struct domain_config *cfg);
 struct page_info *domain_alloc_frame(struct domain *d);
 /* Mark a built domain runnable and hand its vCPU 0 to the scheduler. */
 void domain_start(struct domain *d);
+/* Stop (pause) or let run again (unpause) every vCPU of d; pauses nest. */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
 /* Stop the domain for reason (SHUTDOWN_*) and report it. */
 void domain_shutdown(struct domain *d, uint32_t reason);
 /* Crash the domain: print why and the registers of the vCPU, then shut it down. */

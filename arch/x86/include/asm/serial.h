@@ -3,4 +3,6 @@
 #define ASM_SERIAL_H
 void serial_init(unsigned int baud);
 void serial_drain(void);
+/* A byte typed on the console, or -1 if none is waiting (never blocks). */
+int serial_getc(void);
 #endif

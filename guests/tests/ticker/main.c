@@ -1,0 +1,41 @@
+/*
+ * Ten timer ticks, 50 ms apart by the pvclock, each printed as "tick N". Its own
+ * checks are that every tick comes and never early; the system tests also use it
+ * as a domain that lives long enough to be paused and unpaused from the console.
+ */
+#include "xtest.h"
+#include "events.h"
+#include <public/callback.h>
+#include <public/event_channel.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+
+#define TICKS 10
+#define PERIOD_NS 50000000UL
+
+void test_main(void)
+{
+    struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
+    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    uint64_t deadline = pvclock_now_ns();
+
+    upcall_vcpu_info = xtest_vcpu_info;
+    expect_rc("register the event callback", hc_callback_op(CALLBACKOP_register, &cb), 0);
+    expect_rc("bind VIRQ_TIMER", hypercall6(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
+                                            (unsigned long)&bv, 0, 0, 0, 0), 0);
+    for (int tick = 1; tick <= TICKS; tick++) {
+        uint64_t before = upcall_count;
+        struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline += PERIOD_NS };
+        expect_rc("set the timer", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
+        for (int i = 0; i < 1000 && upcall_count == before; i++)
+            hc_sched_op(SCHEDOP_block, NULL);
+        /* Take the selector and the port's pending bit for the next tick. */
+        __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+        __atomic_and_fetch(&xtest_shared_info->evtchn_pending[bv.port / 64],
+                           ~(1UL << (bv.port % 64)), __ATOMIC_SEQ_CST);
+        xtest_vcpu_info->evtchn_upcall_mask = 1;
+        xtest_check(upcall_count > before, "tick %d never came", tick);
+        xtest_check(pvclock_now_ns() >= deadline, "tick %d came early", tick);
+        printf("tick %d\n", tick);
+    }
+}

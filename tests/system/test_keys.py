@@ -1,0 +1,36 @@
+"""Debug keys typed on the hypervisor console (xen/keyhandler.c): help, a dump of
+every domain and vCPU, and pausing and unpausing domains. The ticker guest prints a
+tick every 50 ms, so a pause of 0.5 s that works leaves no tick between the pause and
+the unpause, and the guest still ends with all ten ticks."""
+import re
+
+from xenolib import paths
+from system_checks import assert_finished
+
+TICKER = paths.ROOT / "build" / "guests" / "ticker" / "ticker-pv64.cfg"
+
+
+def index(lines, regex, start=0):
+    for i in range(start, len(lines)):
+        if re.search(regex, lines[i]):
+            return i
+    raise AssertionError("no line matching %r after line %d" % (regex, start))
+
+
+def test_pause_dump_and_unpause_from_the_console(boot):
+    result = boot("qemu", configs=[TICKER], keys=[
+        (r"^\(d1\) tick 2$", "hpd"),
+        (r"^keys:   vcpu0 .*paused", "u", 0.5),
+    ])
+    assert_finished(result)
+    lines = result.lines
+    index(lines, r"^keys: h help, d dump domains and vCPUs")
+    paused = index(lines, r"^keys: d1 'ticker' paused$")
+    index(lines, r"^keys: d1 'ticker' active, \d+ pages", paused)
+    index(lines, r"^keys:   vcpu0 (runnable|blocked), paused rip=[0-9a-f]{16}", paused)
+    unpaused = index(lines, r"^keys: d1 'ticker' unpaused$", paused)
+    ticks_while_paused = [l for l in lines[paused:unpaused] if l.startswith("(d1) tick")]
+    assert not ticks_while_paused, "ticks while paused: %s" % ticks_while_paused
+    index(lines, r"^\(d1\) tick 3$", unpaused)
+    index(lines, r"^\(d1\) verdict: PASS$", unpaused)
+    assert result.verdict == "pass", result.message
