@@ -1,6 +1,6 @@
 /*
  * The PV domain builder. Guest virtual addresses of the initial region map
- * pfns linearly: va = virt_base + pfn * 4K. After the kernel come, 4K-aligned
+ * pfns linearly from pfn 0: va = virt_base + pfn * 4K. After the kernel come, 4K-aligned
  * and packed (Xen's order, which Linux relies on): the ramdisk, the p2m list,
  * start_info, the xenstore page, the console page, the page tables
  * ([L4][L3..][L2..][L1..]) and the boot stack; the mapped region ends on a
@@ -91,7 +91,10 @@ static int plan_layout(struct domain *d, const struct elf_info *info, size_t ram
     uint64_t cursor;
 
     l->virt_base = info->virt_base;
-    l->v_start = info->virt_kstart & PAGE_MASK;
+    /* As Xen's builder does, the mapped region starts at VIRT_BASE itself, so the
+     * pfns below the kernel are mapped too (Linux reads low memory through them
+     * before it builds its own direct map). */
+    l->v_start = info->virt_base;
     cursor = ALIGN_UP(info->virt_kend, PAGE_SIZE);
     l->ramdisk = cursor;
     cursor += ALIGN_UP(ramdisk_len, PAGE_SIZE);

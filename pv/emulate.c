@@ -45,8 +45,13 @@ void pv_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
     if (leaf == 1) {
         out->ecx &= ~((1U << 5) | (1U << 6) | (1U << 21));  /* no VMX, SMX, x2APIC */
         out->ecx |= 1U << 31;                               /* running on a hypervisor */
+        /* No superpages: PV page tables are validated 4 KiB at a time (as Xen). */
+        out->edx &= ~((1U << 3) | (1U << 17));              /* no PSE, PSE36 */
+        /* Machine checks belong to the hypervisor; the MCE MSRs #GP for PV guests. */
+        out->edx &= ~((1U << 7) | (1U << 14));              /* no MCE, MCA */
     } else if (leaf == 0x80000001) {
         out->ecx &= ~(1U << 2);                             /* no SVM */
+        out->edx &= ~(1U << 26);                            /* no 1 GiB pages */
     }
 }
 
@@ -147,11 +152,38 @@ static bool emulate_mov_from_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t m
     case 0: val = (read_cr0() & ~CR0_TS) | (v->pv.fpu_ts ? CR0_TS : 0); break;
     case 2: val = v->vcpu_info->arch.cr2; break;
     case 3: val = (v->pv.kernel_mode ? v->pv.kernel_l4_mfn : v->pv.user_l4_mfn) << 12; break;
-    case 4: val = read_cr4() & CR4_GUEST_VISIBLE; break;
+    case 4: val = v->pv.cr4 ? v->pv.cr4 : (read_cr4() & CR4_GUEST_VISIBLE); break;
     default: return false;
     }
     *pv_gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0)) = val;
     return true;
+}
+
+/* mov to CR0/CR4, as Xen allows a PV kernel: CR0 may change only TS (as
+ * fpu_taskswitch does); a CR4 write is accepted and becomes the guest's view of
+ * the bits it may see, the rest ignored; anything else (CR3, ...) is a #GP. */
+static bool emulate_mov_to_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t modrm, uint8_t rex)
+{
+    unsigned int cr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+    uint64_t val;
+
+    if ((modrm >> 6) != 3)
+        return false;
+    val = *pv_gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0));
+    switch (cr) {
+    case 0:
+        if ((val ^ read_cr0()) & ~CR0_TS)
+            return false;
+        v->pv.fpu_ts = (val & CR0_TS) != 0;
+        __asm__ volatile("mov %%cr0, %%rax; and $~8, %%rax; or %0, %%rax; mov %%rax, %%cr0"
+                         :: "r"(val & CR0_TS) : "rax", "memory");
+        return true;
+    case 4:
+        v->pv.cr4 = val & CR4_GUEST_VISIBLE;
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
@@ -174,11 +206,19 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
 
     /* Guest user mode is ring 3 to the guest kernel: only port I/O (under the
      * virtual IOPL) may be emulated for it; everything else stays a #GP. */
-    bool io = (insn[i] & 0xf4) == 0xe4;
+    bool io = (insn[i] & 0xf4) == 0xe4 || insn[i] == 0xfa || insn[i] == 0xfb;
     if (!v->pv.kernel_mode && !io)
         return false;
 
     switch (insn[i]) {
+    case 0xfa: case 0xfb:
+        /* cli/sti: a PV kernel's interrupt flag is its event mask; allowed
+         * under the virtual IOPL, as Xen does. */
+        if (v->pv.iopl < (v->pv.kernel_mode ? 1U : 3U))
+            return false;
+        v->vcpu_info->evtchn_upcall_mask = insn[i] == 0xfa;
+        regs->rip += i + 1;
+        return true;
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:         /* in/out with imm8 port */
         if (!emulate_io(v, regs, !(insn[i] & 2), insn[i + 1], (insn[i] & 1) ? opsize : 1))
             return false;
@@ -207,6 +247,11 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
         break;
     case 0x20:                                          /* mov from cr */
         if (!emulate_mov_from_cr(v, regs, insn[i + 2], rex))
+            return false;
+        regs->rip += i + 3;
+        return true;
+    case 0x22:                                          /* mov to cr */
+        if (!emulate_mov_to_cr(v, regs, insn[i + 2], rex))
             return false;
         regs->rip += i + 3;
         return true;

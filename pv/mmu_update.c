@@ -17,6 +17,7 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/page_ref.h>
+#include <xeno/printk.h>
 
 static long plain_write(struct domain *d, struct page_info *pg, unsigned int slot, uint64_t val)
 {
@@ -59,6 +60,9 @@ static long one_update(struct domain *d, const struct mmu_update *u)
                                    &stored);
             if (!rc)
                 d->stats.pt_updates++;
+            else
+                printk(LOG_DEBUG "mmu_update: d%u L%u entry %#lx at %#lx refused (%ld): %s\n",
+                       d->id, level, u->val, u->ptr, rc, pv_pt_error ? pv_pt_error : "?");
         } else {
             rc = cmd != MMU_PT_UPDATE_PRESERVE_AD ? plain_write(d, pg, slot, u->val) : -EINVAL;
         }

@@ -120,17 +120,19 @@ CANNED_PVMEM = [
     "(d1) bench: pv_mmu_update_512 cycles=102400 min=102400 max=102430 iterations=20 "
     "batches=9",
     "(d1) bench: pv_pte_write cycles=1113 min=1113 max=1113 iterations=2000 batches=9",
-    "(d1) bench-work: mmu_update_calls=20203 mmu_update_entries=122914 pte_writes=20002",
+    "(d1) bench-work: mmu_update_calls=20203 mmu_update_entries=122914 pte_writes=20002 "
+    "setup_updates=256",
     "(d1) verdict: PASS",
-    "domain: d1 stats: 20217 hypercalls, 0 continuations, 122918 page-table updates, "
+    "domain: d1 stats: 20217 hypercalls, 0 continuations, 123174 page-table updates, "
     "20002 emulated page-table writes, 6 TLB flushes"]
 
 
 def test_pvmem_work_canned():
     work = pvmem.parse_work(CANNED_PVMEM)
-    assert (work.domain, work.calls, work.entries, work.writes) == (1, 20203, 122914, 20002)
+    assert (work.domain, work.calls, work.entries, work.writes, work.setup) == (
+        1, 20203, 122914, 20002, 256)
     assert work.counted == {"hypercalls": 20217, "continuations": 0,
-                            "page-table updates": 122918, "emulated page-table writes": 20002,
+                            "page-table updates": 123174, "emulated page-table writes": 20002,
                             "TLB flushes": 6}
     assert pvmem.work_problems(work) == []
     # Without the TLB counter (an older stats line) the others still parse.
@@ -138,11 +140,11 @@ def test_pvmem_work_canned():
         "hypercalls": 5, "continuations": 1}
     assert pvmem.parse_stats(CANNED_PVMEM, 2) is None
     assert pvmem.work_problems(None) == ["no `bench-work:` line"]
-    short = [line.replace("122918 page-table", "122913 page-table").replace(
+    short = [line.replace("123174 page-table", "123169 page-table").replace(
         "20002 emulated", "19999 emulated") for line in CANNED_PVMEM]
     assert pvmem.work_problems(pvmem.parse_work(short)) == [
-        "the hypervisor counted 122913 page-table updates for 122914 mmu_update entries "
-        "(expected 122914 to %d)" % (122914 + pvmem.SETUP_UPDATES),
+        "the hypervisor counted 123169 page-table updates for 122914 mmu_update entries "
+        "and 256 setup updates (expected 123170 to %d)" % (123170 + pvmem.SETUP_UPDATES),
         "the hypervisor counted 19999 emulated page-table writes for 20002 direct writes"]
     no_stats = pvmem.parse_work(CANNED_PVMEM[:-1])
     assert pvmem.work_problems(no_stats) == ["no `domain: d1 stats:` line"]
@@ -156,7 +158,7 @@ def test_pvmem_tables_from_canned_measurements(monkeypatch):
     print(text)
     assert "single/batch of 512" in text
     assert "200.00" in text and "3.785" in text         # 102400 / 512; 757 / 200
-    assert "122,918 page-table updates counted for 122,914" in text
+    assert "123,174 page-table updates counted for 122,914" in text
     text = bench.format_table(pvmem.ptwr())
     print(text)
     assert "emulated write/mmu_update" in text

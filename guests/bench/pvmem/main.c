@@ -18,7 +18,7 @@
  *
  * Prints one `bench:` line per measurement (common/bench.h), then
  *
- *   bench-work: mmu_update_calls=N mmu_update_entries=N pte_writes=N
+ *   bench-work: mmu_update_calls=N mmu_update_entries=N pte_writes=N setup_updates=N
  *
  * what the guest issued in all (warm-ups and checks included), for `tools/xeno
  * bench` to hold against the hypervisor's counters in the domain's `stats:` line.
@@ -204,6 +204,7 @@ void test_main(void)
         return;
     report("pv_pte_write", r, WRITE_ITERATIONS);
 
-    printf("bench-work: mmu_update_calls=%lu mmu_update_entries=%lu pte_writes=%lu\n",
-           issued.calls, issued.entries, issued.writes);
+    printf("bench-work: mmu_update_calls=%lu mmu_update_entries=%lu pte_writes=%lu "
+           "setup_updates=%lu\n", issued.calls, issued.entries, issued.writes,
+           xtest_setup_pt_updates);
 }

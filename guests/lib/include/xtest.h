@@ -77,6 +77,8 @@ const char *rc_str(long rc, char *buf, unsigned long size);
 /* ---- the domain the test runs in ---- */
 
 extern struct start_info *xtest_start_info;     /* rsi at entry */
+/* Page-table updates the runtime made before test_main (benchmarks account for them). */
+extern unsigned long xtest_setup_pt_updates;
 extern uint64_t xtest_boot_rsp;                 /* rsp at entry */
 extern uint64_t xtest_bss_dirty;                /* first nonzero .bss byte at entry, or 0 */
 /* shared_info mapped by the runtime; NULL when that failed. */
