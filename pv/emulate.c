@@ -43,12 +43,18 @@ void pv_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
     }
     *out = cpuid_count(leaf, subleaf);
     if (leaf == 1) {
-        out->ecx &= ~((1U << 5) | (1U << 6) | (1U << 21));  /* no VMX, SMX, x2APIC */
+        out->ecx &= ~((1U << 3) | (1U << 5) | (1U << 6) | (1U << 17) | (1U << 21));
+                                                    /* no MONITOR, VMX, SMX, PCID, x2APIC */
         out->ecx |= 1U << 31;                               /* running on a hypervisor */
         /* No superpages: PV page tables are validated 4 KiB at a time (as Xen). */
         out->edx &= ~((1U << 3) | (1U << 17));              /* no PSE, PSE36 */
         /* Machine checks belong to the hypervisor; the MCE MSRs #GP for PV guests. */
         out->edx &= ~((1U << 7) | (1U << 14));              /* no MCE, MCA */
+    } else if (leaf == 7 && subleaf == 0) {
+        /* A PV kernel runs at CPL3: CLAC/STAC and WRFSBASE would #UD, SMEP/SMAP/UMIP/
+         * PKU/INVPCID are the hypervisor's CR4 to manage, not the guest's. */
+        out->ebx &= ~((1U << 0) | (1U << 7) | (1U << 10) | (1U << 20)); /* FSGSBASE SMEP INVPCID SMAP */
+        out->ecx &= ~((1U << 2) | (1U << 3) | (1U << 4));               /* UMIP PKU OSPKE */
     } else if (leaf == 0x80000001) {
         out->ecx &= ~(1U << 2);                             /* no SVM */
         out->edx &= ~(1U << 26);                            /* no 1 GiB pages */

@@ -60,8 +60,11 @@ bool ptwr_decode(const uint8_t *b, size_t len, struct ptwr_insn *out)
             opsize16 = true;
         else if (b[i] == 0xf0)
             locked = true;
+        else if (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e)
+            continue;   /* ES/CS/SS/DS overrides do nothing in 64-bit mode; Linux patches
+                         * LOCK into DS on a uniprocessor */
         else
-            break;
+            break;      /* FS/GS overrides move the base: not a PTE write we accept */
     }
     if (i < len && (b[i] & 0xf0) == 0x40)
         rex = b[i++];

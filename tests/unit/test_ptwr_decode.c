@@ -45,7 +45,10 @@ static const struct decode_case cases[] = {
     { "lock btrq $1,(%rdi)", { 0xf0, 0x48, 0x0f, 0xba, 0x37, 0x01 }, 6, true, PTWR_BTR, 8, 6, 6, true, false, 1 },
     { "lock bts %rax,(%rdi)", { 0xf0, 0x48, 0x0f, 0xab, 0x07 }, 5, true, PTWR_BTS, 8, 5, 0, false, false, 0 },
     { "lock btr %rcx,(%rdi)", { 0xf0, 0x48, 0x0f, 0xb3, 0x0f }, 5, true, PTWR_BTR, 8, 5, 1, false, false, 0 },
+    { "ds andb $0xfd,(%r12) (Linux's UP lock)", { 0x3e, 0x41, 0x80, 0x24, 0x24, 0xfd }, 6, true,
+      PTWR_AND, 1, 6, 4, true, false, ~2ULL },
     /* refused */
+    { "gs mov %rax,(%rdi) (moves the base)", { 0x65, 0x48, 0x89, 0x07 }, 4, false, 0, 0, 0, 0, false, false, 0 },
     { "mov %rax,%rdi (no memory operand)", { 0x48, 0x89, 0xc7 }, 3, false, 0, 0, 0, 0, false, false, 0 },
     { "add %rax,(%rdi)", { 0x48, 0x01, 0x07 }, 3, false, 0, 0, 0, 0, false, false, 0 },
     { "xor $1,(%rdi) (group 1 /6)", { 0x48, 0x83, 0x37, 0x01 }, 4, false, 0, 0, 0, 0, false, false, 0 },
