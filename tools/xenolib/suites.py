@@ -13,11 +13,12 @@ SUITES = {
     "unit": "tests/unit",       # host-compiled C tests of hypervisor source files
     "system": "tests/system",   # boots under QEMU and Bochs
     "guests": "tests/guests",   # self-checking guest tests (guests/tests/NAME), several test domains per boot
+    "linux": "tests/linux",     # Debian's stock kernel as a PV domU (fetched with apt-get download)
 }
 DEFAULT_SUITES = list(SUITES)
 # Suites that boot emulators run on two pytest-xdist workers: two emulators at a time,
 # one per core of the project's machines.
-PARALLEL_SUITES = {"system", "guests"}
+PARALLEL_SUITES = {"system", "guests", "linux"}
 PYTEST_NO_TESTS = 5
 
 
