@@ -62,8 +62,9 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
     case VCPUOP_is_up:
         return v->state != VCPU_DOWN;
     case VCPUOP_register_vcpu_info:
-        if (v != cur)
-            return -EINVAL;         /* only for the calling vCPU, as Linux uses it */
+        /* Any vCPU of the caller's domain: Linux's boot CPU places every CPU's
+         * vcpu_info before it brings them up. (All vCPUs share one physical CPU
+         * today, so the target is not running meanwhile.) */
         return register_vcpu_info(v, arg);
     case VCPUOP_register_runstate_memory_area:
         if (copy_from_guest(&area, arg, sizeof(area)))
