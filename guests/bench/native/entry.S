@@ -14,6 +14,7 @@
  */
 #include "bench.h"
 #include "native.h"
+#include "gprs_asm.h"
 
 #define USER_RFLAGS 0x2                 /* interrupts stay off in ring 3 too */
 #define NR_SYSCALLS 64
@@ -85,21 +86,7 @@ native_syscall_kernel:
         pushq   $USER_CS                        /* cs */
         push    %rcx                            /* rip */
         push    %rax                            /* the number */
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %rbx
-        push    %rbp
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
+        SAVE_GPRS
         mov     $-38, %rax                      /* -ENOSYS unless a handler answers */
         mov     15 * 8(%rsp), %rcx              /* the number */
         cmp     $NR_SYSCALLS, %rcx
@@ -107,21 +94,7 @@ native_syscall_kernel:
         mov     %rsp, %rdi
         call    *native_syscall_table(, %rcx, 8)
 1:      mov     %rax, 10 * 8(%rsp)              /* the frame's rax: the result */
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbp
-        pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
+        RESTORE_GPRS
         add     $8, %rsp                        /* the number */
         pop     %rcx                            /* rip */
         add     $8, %rsp                        /* cs */

@@ -14,6 +14,7 @@
  */
 #include "pv64_asm.h"
 #include "usermode.h"
+#include "gprs_asm.h"
 
         .code64
         .text
@@ -67,42 +68,6 @@ entry_\vector:
         TRAP_STUB 31, 0
         TRAP_STUB 0x80, 0
 
-/* struct cpu_regs (traps.h) below the vector and error code, lowest address first. */
-.macro SAVE_GPRS
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %rbx
-        push    %rbp
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
-.endm
-
-.macro RESTORE_GPRS
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbp
-        pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
-.endm
 
 /* Calls fn(struct cpu_regs *) with the stack aligned as the C ABI wants; rbx keeps rsp. */
 .macro CALL_WITH_REGS fn
