@@ -18,6 +18,41 @@
 #define RFLAGS_VM (1UL << 17)
 #define RFLAGS_RESERVED_ONE (1UL << 1)
 #define RFLAGS_GUEST_SETTABLE 0x3f7fd5UL   /* arithmetic, TF, IF, DF, OF, NT, RF, AC, VIF, VIP, ID */
+/* LAR's access-rights bits: present, DPL 3, a code or data segment, executable,
+ * writable (data), 64-bit (code). */
+#define AR_PRESENT (1U << 15)
+#define AR_DPL3 (3U << 13)
+#define AR_S (1U << 12)
+#define AR_CODE (1U << 11)
+#define AR_WRITABLE (1U << 9)
+
+/* The access rights of selector sel as the CPU sees them now, or 0 when it names
+ * no descriptor a CPL3 selector may use. */
+static uint32_t access_rights(uint16_t sel)
+{
+    uint32_t ar = 0;
+
+    __asm__ volatile("lar %1, %0; jz 1f; xor %0, %0; 1:" : "+r"(ar) : "r"((uint32_t)sel) : "cc");
+    return ar;
+}
+
+/* The hypervisor returns to the frame with iretq, at CPL0: a RIP, CS or SS the
+ * CPU would refuse faults in the hypervisor, not in the guest. So each is checked
+ * first, against the descriptors in force (the guest's GDT included). */
+static const char *refused_return(const struct iret_context *ctx)
+{
+    uint32_t cs = access_rights((uint16_t)(ctx->cs | 3));
+    uint32_t ss = access_rights((uint16_t)(ctx->ss | 3));
+
+    if (!is_canonical(ctx->rip))
+        return "iret to a non-canonical RIP";
+    if ((cs & (AR_PRESENT | AR_DPL3 | AR_S | AR_CODE)) != (AR_PRESENT | AR_DPL3 | AR_S | AR_CODE))
+        return "iret with a CS that is not a present DPL3 code segment";
+    if ((ss & (AR_PRESENT | AR_DPL3 | AR_S | AR_CODE | AR_WRITABLE)) !=
+        (AR_PRESENT | AR_DPL3 | AR_S | AR_WRITABLE))
+        return "iret with an SS that is not a present DPL3 writable data segment";
+    return NULL;
+}
 
 long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
@@ -29,6 +64,11 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, ui
     if (copy_from_guest(&ctx, regs->rsp, sizeof(ctx))) {
         domain_crash(v->domain, "iret with an unreadable frame");
         return -EFAULT;
+    }
+    const char *refused = refused_return(&ctx);
+    if (refused) {
+        domain_crash(v->domain, refused);
+        return -EINVAL;
     }
     if ((ctx.cs & 3) == 3 && v->pv.kernel_mode) {
         if (!v->pv.user_l4_mfn) {

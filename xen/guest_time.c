@@ -57,8 +57,12 @@ static void fire_periodic(void *data)
 {
     struct vcpu *v = data;
     send_timer_virq(v);
-    if (v->timer_period_ns)     /* from the last deadline, so it does not drift */
-        set_timer(&v->periodic_timer, v->periodic_timer.expires + v->timer_period_ns);
+    if (v->timer_period_ns) {
+        /* From the last deadline, so it does not drift; after a stall (a paused
+         * domain) from now, so missed ticks do not fire in a burst. */
+        uint64_t next = v->periodic_timer.expires + v->timer_period_ns;
+        set_timer(&v->periodic_timer, next > now_ns() ? next : now_ns() + v->timer_period_ns);
+    }
 }
 
 static void ensure_init(struct vcpu *v)

@@ -145,7 +145,8 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
         target = queried_domain(d, arg, &rc);
         if (!target)
             return rc;
-        return (long)(cmd == XENMEM_current_reservation ? target->ram_pages : target->max_pages);
+        return (long)((cmd & MEMOP_CMD_MASK) == XENMEM_current_reservation ? target->ram_pages
+                                                                           : target->max_pages);
     case XENMEM_maximum_gpfn:
         target = queried_domain(d, arg, &rc);
         if (!target)

@@ -24,7 +24,9 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
         return -EFAULT;
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7))
         return -EINVAL;
-    if (!mfn_valid(r.mfn))
+    /* Not shared_info's frame: the vcpu_info there at the start holds no reference
+     * of its own, and one taken now could never be told apart and dropped. */
+    if (!mfn_valid(r.mfn) || r.mfn == v->domain->shared_info_mfn)
         return -EINVAL;
     /* Its own frame, held writable for as long as the hypervisor writes it, so
      * it can never become a page table meanwhile. */
@@ -99,6 +101,8 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
             return -EFAULT;
         if (p.period_ns < MILLISECS(1))
             return -EINVAL;     /* as Xen: no faster than 1 kHz */
+        if (p.period_ns > GUEST_TIMER_MAX_PERIOD_NS)
+            return -EINVAL;     /* deadlines must not wrap */
         guest_timer_set_periodic(v, p.period_ns);
         return 0;
     }

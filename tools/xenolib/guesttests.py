@@ -16,6 +16,7 @@ domain config (`#` starts a comment; strings in double quotes):
     expect_shutdown = "reboot"     # the reason a passing test shuts down with
                                    # (default poweroff); "crash": the test passes
                                    # when the hypervisor crashes its domain
+    crash_reason = "..."           # with "crash": text its "crashed:" line must hold
     boot = "alone"                 # a boot of its own; by default ("shared") tests
                                    # of one environment share boots (plan_boots)
 """
@@ -40,7 +41,7 @@ ENVIRONMENTS = {
 # Index = the SHUTDOWN_* number of xen/include/public/sched.h.
 SHUTDOWN_REASONS = ("poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset")
 DEFAULTS = {"memory": 8, "vcpus": 1, "cmdline": "", "summary": "",
-            "expect_shutdown": "poweroff", "boot": "shared"}
+            "expect_shutdown": "poweroff", "boot": "shared", "crash_reason": ""}
 BOOT_KINDS = ("shared", "alone")
 # At most this many test domains share one boot (each its own domain and config).
 SHARED_BOOT_MAX = 16
@@ -76,6 +77,7 @@ class GuestTest:
     expect_shutdown: str
     summary: str
     boot: str = "shared"
+    crash_reason: str = ""
 
     def elf(self, env: str) -> Path:
         return BUILD_DIR / self.name / ("%s-%s.elf" % (self.name, env))
@@ -179,12 +181,14 @@ def parse_manifest(path: Path) -> GuestTest:
                             "under 1024 characters" % path)
     if values["memory"] < 1 or values["vcpus"] < 1:
         raise ManifestError("%s: memory and vcpus must be 1 or more" % path)
+    if values["crash_reason"] and values["expect_shutdown"] != "crash":
+        raise ManifestError("%s: crash_reason needs expect_shutdown = \"crash\"" % path)
     if values["boot"] not in BOOT_KINDS:
         raise ManifestError("%s: boot must be one of %s" % (path, ", ".join(BOOT_KINDS)))
     return GuestTest(name=name, environments=envs, memory=values["memory"],
                      vcpus=values["vcpus"], cmdline=values["cmdline"],
                      expect_shutdown=values["expect_shutdown"], summary=values["summary"],
-                     boot=values["boot"])
+                     boot=values["boot"], crash_reason=values["crash_reason"])
 
 
 def discover(tests_dir: Path = TESTS_DIR) -> list:
@@ -282,6 +286,10 @@ def judge(lines: list, test: GuestTest, env: str, verdict: Optional[str],
         return Judgement("fail", "d%d '%s' printed 'verdict: PASS' and shut down with crash, "
                          "but the hypervisor did not crash it (no \"crashed:\" line)"
                          % (dom, test.name), dom)
+    if want == "crash" and test.crash_reason not in crashed[0]:
+        return Judgement("fail", "d%d '%s' was crashed for another reason: %s (expected "
+                         "one with \"%s\")" % (dom, test.name, crashed[0], test.crash_reason),
+                         dom)
     note = ""
     problem = _run_problem(lines, verdict)
     if problem:

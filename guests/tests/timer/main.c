@@ -95,6 +95,9 @@ void test_main(void)
     expect_rc("stop the periodic timer", hc_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
     p.period_ns = 1000;
     expect_rc("a period under 1 ms", hc_vcpu_op(VCPUOP_set_periodic_timer, 0, &p), -EINVAL);
+    /* Near 2^64 the next deadline would wrap into the past and re-arm forever. */
+    p.period_ns = ~0UL - 1000;
+    expect_rc("a period of almost 2^64 ns", hc_vcpu_op(VCPUOP_set_periodic_timer, 0, &p), -EINVAL);
     expect_rc("a one-shot timer from a bad pointer",
               hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, (void *)BAD_VA_HYPERVISOR), -EFAULT);
 }

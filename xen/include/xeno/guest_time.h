@@ -11,6 +11,9 @@ void guest_time_update(struct vcpu *v);
  * A deadline already past fires at once. */
 void guest_timer_set(struct vcpu *v, uint64_t deadline_ns);
 /* Periodic VIRQ_TIMER every period_ns (0 stops it). */
+/* The longest period vcpu_op accepts (2^62 ns, about 146 years): with system time
+ * below 2^62 too, no deadline can wrap. */
+#define GUEST_TIMER_MAX_PERIOD_NS (1ULL << 62)
 void guest_timer_set_periodic(struct vcpu *v, uint64_t period_ns);
 /* Stop both before the vCPU goes away. */
 void guest_timers_stop(struct vcpu *v);
