@@ -24,6 +24,18 @@
 #define CR0_TS (1UL << 3)
 #define CR4_GUEST_VISIBLE ((1UL << 5) | (1UL << 7) | (1UL << 9) | (1UL << 10)) /* PAE PGE OSFXSR OSXMMEXCPT */
 
+uint64_t pv_initial_cr4(void)
+{
+    return read_cr4() & CR4_GUEST_VISIBLE;
+}
+
+/* Whether the virtual IOPL lets the vCPU do port I/O and cli/sti: its kernel
+ * counts as CPL1, its user mode as CPL3 (Xen's rule). */
+static bool iopl_allows(const struct vcpu *v)
+{
+    return v->pv.iopl >= (v->pv.kernel_mode ? 1U : 3U);
+}
+
 /* General register n (ModRM numbering) in the trap frame. */
 uint64_t *pv_gpr(struct cpu_regs *r, unsigned int n)
 {
@@ -131,10 +143,9 @@ static bool emulate_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 static bool emulate_io(struct vcpu *v, struct cpu_regs *regs, bool in, uint16_t port,
                        unsigned int size)
 {
-    unsigned int cpl = v->pv.kernel_mode ? 1 : 3;
     uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffffUL;
 
-    if (v->pv.iopl < cpl)
+    if (!iopl_allows(v))
         return false;
     if (in) {
         uint64_t val = mask;
@@ -158,7 +169,7 @@ static bool emulate_mov_from_cr(struct vcpu *v, struct cpu_regs *regs, uint8_t m
     case 0: val = (read_cr0() & ~CR0_TS) | (v->pv.fpu_ts ? CR0_TS : 0); break;
     case 2: val = v->vcpu_info->arch.cr2; break;
     case 3: val = (v->pv.kernel_mode ? v->pv.kernel_l4_mfn : v->pv.user_l4_mfn) << 12; break;
-    case 4: val = v->pv.cr4 ? v->pv.cr4 : (read_cr4() & CR4_GUEST_VISIBLE); break;
+    case 4: val = v->pv.cr4; break;
     default: return false;
     }
     *pv_gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0)) = val;
@@ -220,7 +231,7 @@ bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
     case 0xfa: case 0xfb:
         /* cli/sti: a PV kernel's interrupt flag is its event mask; allowed
          * under the virtual IOPL, as Xen does. */
-        if (v->pv.iopl < (v->pv.kernel_mode ? 1U : 3U))
+        if (!iopl_allows(v))
             return false;
         v->vcpu_info->evtchn_upcall_mask = insn[i] == 0xfa;
         regs->rip += i + 1;

@@ -1,4 +1,4 @@
-/* sched_op: yield, block and shutdown (events, and so poll, arrive in issue 5). */
+/* sched_op: yield, block (woken by events and vCPU timers) and shutdown; poll is not done yet. */
 #include <asm/guest_access.h>
 #include <public/sched.h>
 #include <xeno/domain.h>

@@ -1,9 +1,10 @@
 /*
  * privileged: what a 64-bit PV kernel (CPL3) gets for privileged instructions.
  * Emulated: CPUID behind the forced-emulation prefix (with the Xen leaves), RDMSR
- * and WRMSR of a few MSRs (GS_BASE, PAT), reads of CR0 and CR4, WBINVD, and port
- * I/O once physdev_op(set_iopl) raised the virtual IOPL. Anything else is #GP(0)
- * delivered to the guest.
+ * and WRMSR of a few MSRs (GS_BASE, PAT), reads of CR0 and CR4, writes of CR0.TS and
+ * CR4 (the guest's own view), WBINVD, and port I/O and cli/sti once
+ * physdev_op(set_iopl) raised the virtual IOPL. Anything else is #GP(0) delivered to
+ * the guest. The CPUID policy hides what a CPL3 kernel must not use.
  */
 #include <public/cpuid.h>
 #include "xtest.h"
@@ -16,9 +17,15 @@
 #define PAT_PV 0x0000050100070406UL     /* the PAT every PV guest reads (Xen's) */
 #define CR0_PE (1UL << 0)
 #define CR0_TS (1UL << 3)
+#define CR0_WP (1UL << 16)
 #define CR0_PG (1UL << 31)
 #define CR4_PAE (1UL << 5)
+#define CR4_PGE (1UL << 7)
 #define CR4_VMXE (1UL << 13)
+#define CPUID1_EDX_PSE (1U << 3)
+#define CPUID1_EDX_MCE (1U << 7)
+#define CPUID7_EBX_SMEP (1U << 7)
+#define CPUID7_EBX_SMAP (1U << 20)
 #define POST_PORT 0x80
 
 static struct exinfo probe_read_cr(int n, uint64_t *val)
@@ -33,6 +40,28 @@ static struct exinfo probe_read_cr(int n, uint64_t *val)
         __asm__ volatile("1: mov %%cr4, %[v]\n2:\n\t" EXTABLE("1b", "2b")
                          : [v] "+r"(v) :: "memory");
     *val = v;
+    return exinfo_take();
+}
+
+static struct exinfo probe_write_cr(int n, uint64_t val)
+{
+    exinfo_clear();
+    if (n == 0)
+        __asm__ volatile("1: mov %[v], %%cr0\n2:\n\t" EXTABLE("1b", "2b")
+                         :: [v] "r"(val) : "memory");
+    else
+        __asm__ volatile("1: mov %[v], %%cr4\n2:\n\t" EXTABLE("1b", "2b")
+                         :: [v] "r"(val) : "memory");
+    return exinfo_take();
+}
+
+static struct exinfo probe_cli_sti(bool cli)
+{
+    exinfo_clear();
+    if (cli)
+        __asm__ volatile("1: cli\n2:\n\t" EXTABLE("1b", "2b") ::: "memory");
+    else
+        __asm__ volatile("1: sti\n2:\n\t" EXTABLE("1b", "2b") ::: "memory");
     return exinfo_take();
 }
 
@@ -87,6 +116,17 @@ static void test_cpuid(void)
     xtest_check(v.eax == (uint32_t)hc_xen_version(XENVER_version, NULL),
                 "cpuid 0x40000001 eax %#x is not xen_version(version) %#lx", v.eax,
                 hc_xen_version(XENVER_version, NULL));
+
+    /* Hidden whatever the CPU has: superpages (tables are validated 4 KiB at a
+     * time), machine checks, and SMEP/SMAP (CLAC/STAC would #UD at CPL3). */
+    ex = probe_cpuid_forced(1, 0, &v);
+    expect_no_exception("forced-emulation cpuid 1", &ex);
+    xtest_check(ex.vector != EXINFO_NONE || !(v.edx & (CPUID1_EDX_PSE | CPUID1_EDX_MCE)),
+                "cpuid 1 edx %#x shows PSE or MCE", v.edx);
+    ex = probe_cpuid_forced(7, 0, &v);
+    expect_no_exception("forced-emulation cpuid 7", &ex);
+    xtest_check(ex.vector != EXINFO_NONE || !(v.ebx & (CPUID7_EBX_SMEP | CPUID7_EBX_SMAP)),
+                "cpuid 7 ebx %#x shows SMEP or SMAP", v.ebx);
 }
 
 static void test_msrs(void)
@@ -153,6 +193,38 @@ static void test_control_registers(void)
                 "cr4 %#lx: PAE should be set, VMXE clear", cr4);
 }
 
+/* mov to CR0 may change TS only; mov to CR4 sets what the guest reads back
+ * (within the bits it may see), never the hardware's. */
+static void test_control_register_writes(void)
+{
+    uint64_t cr0 = 0, cr4 = 0, now = 0;
+    struct exinfo ex;
+
+    probe_read_cr(0, &cr0);
+    ex = probe_write_cr(0, cr0 | CR0_TS);
+    expect_no_exception("mov to cr0 setting TS", &ex);
+    probe_read_cr(0, &now);
+    xtest_check(now & CR0_TS, "cr0 %#lx after setting TS with mov: TS clear", now);
+    ex = probe_write_cr(0, cr0 & ~CR0_TS);
+    expect_no_exception("mov to cr0 clearing TS", &ex);
+    probe_read_cr(0, &now);
+    xtest_check(!(now & CR0_TS), "cr0 %#lx after clearing TS with mov: TS set", now);
+    ex = probe_write_cr(0, cr0 & ~CR0_WP);
+    expect_exception("mov to cr0 clearing WP", &ex, X86_EXC_GP, 0);
+
+    probe_read_cr(4, &cr4);
+    ex = probe_write_cr(4, (cr4 & ~CR4_PGE) | CR4_VMXE);
+    expect_no_exception("mov to cr4", &ex);
+    probe_read_cr(4, &now);
+    xtest_check(now == (cr4 & ~CR4_PGE),
+                "cr4 reads %#lx after writing %#lx, expected %#lx (VMXE is not the guest's)",
+                now, (cr4 & ~CR4_PGE) | CR4_VMXE, cr4 & ~CR4_PGE);
+    ex = probe_write_cr(4, cr4);
+    expect_no_exception("mov to cr4 restoring it", &ex);
+    probe_read_cr(4, &now);
+    xtest_check(now == cr4, "cr4 reads %#lx after restoring %#lx", now, cr4);
+}
+
 static void test_refused_instructions(void)
 {
     static const struct { uint16_t limit; uint64_t base; } __attribute__((packed)) gdt = { 0, 0 };
@@ -197,11 +269,39 @@ static void test_port_io(void)
     expect_exception("inb 0x80 back at IOPL 0", &ex, X86_EXC_GP, 0);
 }
 
+/* cli/sti set and clear the event mask, under the virtual IOPL only. */
+static void test_cli_sti(void)
+{
+    struct exinfo ex;
+    uint8_t mask;
+
+    if (!xtest_vcpu_info)
+        return;     /* the runtime already failed the test */
+    mask = xtest_vcpu_info->evtchn_upcall_mask;
+    ex = probe_cli_sti(true);
+    expect_exception("cli at IOPL 0", &ex, X86_EXC_GP, 0);
+    if (!expect_rc("physdev_op(set_iopl, 1)", hc_set_iopl(1), 0))
+        return;
+    xtest_vcpu_info->evtchn_upcall_mask = 0;
+    ex = probe_cli_sti(true);
+    expect_no_exception("cli at virtual IOPL 1", &ex);
+    xtest_check(xtest_vcpu_info->evtchn_upcall_mask == 1, "cli left upcall_mask %u, expected 1",
+                xtest_vcpu_info->evtchn_upcall_mask);
+    ex = probe_cli_sti(false);
+    expect_no_exception("sti at virtual IOPL 1", &ex);
+    xtest_check(xtest_vcpu_info->evtchn_upcall_mask == 0, "sti left upcall_mask %u, expected 0",
+                xtest_vcpu_info->evtchn_upcall_mask);
+    xtest_vcpu_info->evtchn_upcall_mask = mask;
+    expect_rc("physdev_op(set_iopl, 0)", hc_set_iopl(0), 0);
+}
+
 void test_main(void)
 {
     test_cpuid();
     test_msrs();
     test_control_registers();
+    test_control_register_writes();
     test_refused_instructions();
     test_port_io();
+    test_cli_sti();
 }

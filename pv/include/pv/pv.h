@@ -48,6 +48,8 @@ bool pv_ptwr_emulate(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2, uint64
 /* Privileged-instruction emulation for #GP/#UD (pv/emulate.c): true if done. */
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_forced_cpuid(struct vcpu *v, struct cpu_regs *regs);
+/* The CR4 a new PV vCPU reads: the hypervisor's bits it may see. */
+uint64_t pv_initial_cr4(void);
 /* The CPUID values PV guests see, Xen leaves 0x40000000+ included. */
 struct cpuid_regs;
 void pv_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);

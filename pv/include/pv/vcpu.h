@@ -37,7 +37,7 @@ struct pv_vcpu {
     unsigned int iopl;                      /* virtual IOPL (physdev_op set_iopl) */
     uint64_t debugreg[8];                   /* set_debugreg; not loaded into hardware yet */
     bool fpu_ts;                            /* fpu_taskswitch: CR0.TS as the guest sees it */
-    uint64_t cr4;                           /* CR4 as the guest wrote it (0: not yet) */
+    uint64_t cr4;                           /* CR4 as the guest sees it (mov to/from CR4) */
     uint8_t fpu_state[512] __attribute__((aligned(16)));   /* fxsave area */
     bool fpu_saved;
 };
