@@ -63,6 +63,14 @@ struct cpu_regs *guest_regs(void)
 void hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
                         uint64_t a6)
 {
+    uint64_t *args = this_cpu()->multicall_args;
+    if (args) {
+        /* Inside a multicall: the entry resumes with these (do_multicall). */
+        const uint64_t updated[6] = { a1, a2, a3, a4, a5, a6 };
+        for (unsigned int i = 0; i < 6; i++)
+            args[i] = updated[i];
+        return;
+    }
     struct cpu_regs *r = guest_regs();
     r->rdi = a1;
     r->rsi = a2;

@@ -1,7 +1,9 @@
 /*
  * multicall: a batch of hypercalls in one entry. Each entry's result is written
  * back to it; a failing entry does not stop the rest. Long batches are
- * preempted every few entries and continue where they stopped.
+ * preempted every few entries and continue where they stopped. An entry that
+ * is itself preempted (a long mmu_update, ...) gets its continued arguments
+ * written back into the entry, and the multicall continues at that entry.
  */
 #include <asm/guest_access.h>
 #include <public/xen.h>
@@ -9,6 +11,7 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/sched.h>
+#include <asm/percpu.h>
 
 #define MAX_MULTICALL 4096
 
@@ -28,7 +31,16 @@ long do_multicall(uint64_t list, uint64_t count, uint64_t a3, uint64_t a4, uint6
         }
         if (copy_from_guest(&e, addr, sizeof(e)))
             return -EFAULT;
+        this_cpu()->multicall_args = e.args;
         e.result = (uint64_t)hypercall_dispatch(v, e.op, e.args, true);
+        this_cpu()->multicall_args = NULL;
+        if ((long)e.result == -ERESTART) {
+            if (copy_to_guest(addr + __builtin_offsetof(struct multicall_entry, args),
+                              e.args, sizeof(e.args)))
+                return -EFAULT;
+            hypercall_continue(addr, count - i, 0, 0, 0, 0);
+            return -ERESTART;
+        }
         if (copy_to_guest(addr + __builtin_offsetof(struct multicall_entry, result),
                           &e.result, sizeof(e.result)))
             return -EFAULT;

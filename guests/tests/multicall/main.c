@@ -2,7 +2,10 @@
  * multicall (public/xen.h struct multicall_entry): every entry runs and gets its
  * own result, a failing one in the middle included; the multicall itself returns 0.
  * The guest may rely on nothing but the result fields afterwards (Xen's debug
- * builds overwrite the rest), so every entry is rebuilt before each use.
+ * builds overwrite the rest), so every entry is rebuilt before each use. An entry
+ * that is itself a batch (mmuext_op) finishes whole even when the hypervisor
+ * preempts it midway (tests/system/test_domains.py boots this test with
+ * hypercall_preempt_every=3).
  */
 #include "xtest.h"
 
@@ -58,8 +61,28 @@ static void test_entries(void)
                     extra, direct);
 }
 
+/* 16 local TLB flushes in one mmuext_op entry: preempted every 3 units, the entry
+ * is continued inside the multicall until all 16 are done. */
+static void test_batch_entry(void)
+{
+    static struct mmuext_op ops[16];
+    unsigned int done = 0;
+    struct multicall_entry e;
+
+    for (unsigned int i = 0; i < ARRAY_LEN(ops); i++)
+        ops[i] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+    entry(&e, __HYPERVISOR_mmuext_op, (unsigned long)ops, ARRAY_LEN(ops), (unsigned long)&done);
+    e.args[3] = DOMID_SELF;
+    if (!expect_rc("multicall of one mmuext_op of 16 flushes", hc_multicall(&e, 1), 0))
+        return;
+    expect_rc("its mmuext_op entry's result", (long)e.result, 0);
+    xtest_check(done == ARRAY_LEN(ops), "mmuext_op inside a multicall did %u of %u ops", done,
+                (unsigned int)ARRAY_LEN(ops));
+}
+
 void test_main(void)
 {
+    test_batch_entry();
     struct multicall_entry one;
 
     test_entries();

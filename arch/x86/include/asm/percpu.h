@@ -31,6 +31,8 @@ struct percpu {
     uint64_t gdt_base;            /* the CPU's GDT window */
     uint64_t gdt_frames[GDT_GUEST_PAGES]; /* what pages 0-13 map now (0: empty page) */
     struct vcpu *current;         /* the vCPU running here, NULL when idle */
+    uint64_t *multicall_args;     /* the args of the multicall entry running here, if any:
+                                   * where hypercall_continue() puts its arguments */
     bool idle_started;
 };
 _Static_assert(offsetof(struct percpu, syscall_scratch_rsp) == PERCPU_SYSCALL_SCRATCH, "entry.S");
