@@ -189,12 +189,11 @@ void domain_destroy(struct domain *d)
     }
     /* Every frame must have come back: anything still referenced leaked. */
     if (XENO_DEBUG && (released != owned || d->tot_pages != 0))
-        panic("domain d%u: %lu frames owned but %lu released", d->id, owned, released);
+        panic("domain d%u: %lu frames owned but %lu released (%lu pages still counted)",
+              d->id, owned, released, d->tot_pages);
     xfree(d->p2m);
     d->p2m = NULL;
     d->tot_pages = 0;
-    if (XENO_DEBUG && released != owned)
-        panic("domain d%u: %lu frames owned but %lu released", d->id, owned, released);
     d->state = DOMAIN_DEAD;
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
     printk("domain: d%u stats: %lu hypercalls, %lu continuations, %lu page-table updates, "

@@ -43,8 +43,9 @@ static struct domain *queried_domain(struct domain *self, uint64_t arg, long *rc
     }
     if (id == DOMID_SELF || id == self->id)
         return self;
-    *rc = self->privileged && domain_by_id(id) ? 0 : -ESRCH;
-    return *rc ? NULL : domain_by_id(id);
+    struct domain *other = self->privileged ? domain_by_id(id) : NULL;
+    *rc = other ? 0 : -ESRCH;
+    return other;
 }
 
 /* One extent of a reservation call; returns 0 or -errno. */

@@ -39,7 +39,7 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
         return -EINVAL;
     new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
     /* Carry the state over, and make the guest look at every event once. */
-    memcpy(new, v->vcpu_info, sizeof(*new));
+    memmove(new, v->vcpu_info, sizeof(*new));  /* may overlap: same frame, nearby offset */
     new->evtchn_pending_sel = ~0UL;
     new->evtchn_upcall_pending = 1;
     v->vcpu_info = new;
