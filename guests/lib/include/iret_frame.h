@@ -11,7 +11,18 @@
 #define IRET_GUEST_CS 0xe030    /* FLAT_RING3_CS64 with RPL 0: back to the kernel */
 #define IRET_GUEST_SS 0xe02b    /* FLAT_RING3_SS64 */
 
-/* Returns only if the hypervisor let the iret hypercall return. */
+/* HYPERVISOR_iret with rsp at frame; returns only if the hypervisor let it return. */
+static inline void iret_hypercall_on(uint64_t *frame)
+{
+    __asm__ volatile("mov %%rsp, %%rbx\n\t"
+                     "mov %[frame], %%rsp\n\t"
+                     "syscall\n\t"
+                     "mov %%rbx, %%rsp"
+                     :: [frame] "r"(frame), "a"(__HYPERVISOR_iret)
+                     : "rbx", "rcx", "r11", "memory");
+}
+
+/* A whole frame returning to rip with cs and ss. */
 static inline void iret_with(uint64_t rip, uint64_t cs, uint64_t ss)
 {
     uint64_t frame[9] __attribute__((aligned(16)));
@@ -27,12 +38,7 @@ static inline void iret_with(uint64_t rip, uint64_t cs, uint64_t ss)
     frame[6] = 0x202;           /* RFLAGS: IF */
     frame[7] = rsp - 256;
     frame[8] = ss;
-    __asm__ volatile("mov %%rsp, %%rbx\n\t"
-                     "mov %[frame], %%rsp\n\t"
-                     "syscall\n\t"
-                     "mov %%rbx, %%rsp"
-                     :: [frame] "r"(frame), "a"(__HYPERVISOR_iret)
-                     : "rbx", "rcx", "r11", "memory");
+    iret_hypercall_on(frame);
 }
 
 #endif

@@ -6,7 +6,7 @@
  * (xen/arch/x86/pv/iret.c), and so must Xeno. The test passes when the hypervisor
  * crashes it (expect_shutdown = "crash"; the suite also wants its "crashed:" line).
  */
-#include "xtest.h"
+#include "iret_frame.h"
 
 static void iret_into_the_guard_page(void)
 {
@@ -17,15 +17,8 @@ static void iret_into_the_guard_page(void)
     frame[1] = 0;                               /* R11 */
     frame[2] = 0;                               /* RCX */
     frame[3] = 0;                               /* FLAGS */
-    frame[4] = (uint64_t)&&resumed;             /* RIP */
-    __asm__ volatile("mov %%rsp, %%rbx\n\t"
-                     "mov %[frame], %%rsp\n\t"
-                     "syscall\n\t"
-                     "mov %%rbx, %%rsp"
-                     :: [frame] "r"(frame), "a"(__HYPERVISOR_iret)
-                     : "rbx", "rcx", "r11", "memory");
-resumed:
-    return;
+    frame[4] = (uint64_t)iret_into_the_guard_page;  /* RIP: somewhere plausible */
+    iret_hypercall_on(frame);
 }
 
 void test_main(void)
