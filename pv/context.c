@@ -6,6 +6,7 @@
  */
 #include <asm/desc.h>
 #include <asm/page.h>
+#include <asm/paging.h>
 #include <asm/percpu.h>
 #include <asm/irq.h>
 #include <asm/processor.h>
@@ -114,8 +115,12 @@ void pv_vcpu_save(struct vcpu *v, const struct cpu_regs *frame)
     write_dr(7, 0);
     update_runstate(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable
                        : v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
-    v->on_cpu = false;
+    /* Off the domain's page tables before it is let go: from the moment
+     * on_cpu is clear another CPU may run the vCPU, or the domain may be
+     * destroyed and its tables freed. */
+    write_cr3(idle_pg_table_maddr);
     this_cpu()->current = NULL;
+    __atomic_store_n(&v->on_cpu, false, __ATOMIC_RELEASE);
 }
 
 void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
@@ -123,6 +128,13 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
     struct pv_vcpu *pv = &v->pv;
     struct percpu *pc = this_cpu();
 
+    /* The CPU it last ran on may still be saving it (the scheduler let it
+     * go just before): wait for its registers. */
+    while (__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    v->processor = pc->cpu_id;
+    __atomic_fetch_or(&v->domain->stats.cpus_used, 1ULL << pc->cpu_id, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&v->domain->stats.switches_in, 1, __ATOMIC_RELAXED);
     *frame = pv->regs;
     write_cr3((pv->kernel_mode ? pv->kernel_l4_mfn : pv->user_l4_mfn) << PAGE_SHIFT);
     gdt_map_guest_frames(pc, pv->gdt_shadow_mfns, pv->gdt_frames);

@@ -60,18 +60,17 @@ void pv_return_to_guest(struct cpu_regs *regs)
         }
         if (!sched_requested() && can_continue(cur))
             break;
-        next = sched_pick();
-        if (!next && can_continue(cur))
+        next = sched_decide();
+        /* The policy keeps it (it may not have seen a pause from another CPU
+         * yet: that CPU's request follows and is handled then). */
+        if (next == cur)
             break;
         pv_vcpu_save(cur, regs);
-        sched_requeue(cur);
         if (!next) {
             /* Nothing to run: the idle loop starts afresh below the frame. */
             switch_stack_and_call(percpu_work_stack(pc), cpu_idle_loop);
         }
         pv_vcpu_load(next, regs);
-        /* Now off any dying domain's page tables: it can be destroyed even
-         * while other domains keep this CPU busy. */
         domain_reap();
     }
     pv_deliver_pending_upcall(pc->current, regs);

@@ -49,6 +49,7 @@ unsigned int domains_alive(void)
 struct domain *domain_create(const struct domain_config *cfg)
 {
     struct domain *d = xzalloc(struct domain);
+    uint64_t affinity;
 
     if (!d)
         return NULL;
@@ -61,6 +62,9 @@ struct domain *domain_create(const struct domain_config *cfg)
     /* Listed at once, so a domain that fails to build is destroyed like any other. */
     d->next = domain_list;
     domain_list = d;
+    /* A domain's vCPUs share one CPU until TLB flushes reach other CPUs
+     * (docs/architecture.md): never two of them running at once. */
+    affinity = cfg->vcpus > 1 ? sched_one_cpu() : 0;
     for (unsigned int i = 0; i < cfg->vcpus; i++) {
         struct vcpu *v = xzalloc(struct vcpu);
         if (!v) {
@@ -71,6 +75,7 @@ struct domain *domain_create(const struct domain_config *cfg)
         v->domain = d;
         v->state = i == 0 ? VCPU_RUNNABLE : VCPU_DOWN;
         v->runstate.state = RUNSTATE_offline;
+        sched_vcpu_init(v, NULL, affinity);
         d->vcpus[d->nr_vcpus++] = v;
     }
     return d;
@@ -118,7 +123,7 @@ void domain_pause(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         d->vcpus[i]->pause_count++;
-        sched_sleep(d->vcpus[i]);
+        sched_update(d->vcpus[i]);
     }
 }
 
@@ -126,10 +131,8 @@ void domain_unpause(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
-        if (v->pause_count && --v->pause_count == 0) {
-            sched_requeue(v);   /* runs again only if it is runnable, not if blocked */
-            sched_request();
-        }
+        if (v->pause_count && --v->pause_count == 0)
+            sched_update(v);    /* runs again only if it is not blocked */
     }
 }
 
@@ -140,9 +143,10 @@ void domain_shutdown(struct domain *d, uint32_t reason)
     d->state = DOMAIN_SHUTDOWN;
     d->shutdown_reason = reason;
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        sched_sleep(d->vcpus[i]);
+        sched_update(d->vcpus[i]);
     printk("domain: d%u '%s' shut down: %s\n", d->id, d->name,
            reason <= SHUTDOWN_MAX ? shutdown_names[reason] : "unknown");
+    sched_request_cpu(SERVICE_CPU);     /* which destroys it (domain_reap) */
 }
 
 void domain_crash(struct domain *d, const char *why)
@@ -172,7 +176,7 @@ void domain_destroy(struct domain *d)
 
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
-        BUG_ON(v->on_cpu);
+        BUG_ON(!sched_vcpu_try_remove(v));
         for (unsigned int f = 0; f < GDT_GUEST_PAGES; f++)
             if (v->pv.gdt_shadow_mfns[f])
                 free_frames(mfn_to_page(v->pv.gdt_shadow_mfns[f]), 0);
@@ -197,26 +201,30 @@ void domain_destroy(struct domain *d)
     d->state = DOMAIN_DEAD;
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
     printk("domain: d%u stats: %lu hypercalls, %lu continuations, %lu page-table updates, "
-           "%lu emulated page-table writes, %lu TLB flushes\n", d->id,
+           "%lu emulated page-table writes, %lu TLB flushes, %lu switches in, CPUs %#lx\n", d->id,
            (unsigned long)d->stats.hypercalls, (unsigned long)d->stats.continuations,
            (unsigned long)d->stats.pt_updates, (unsigned long)d->stats.emulated_pt_writes,
-           (unsigned long)d->stats.tlb_flushes);
+           (unsigned long)d->stats.tlb_flushes, (unsigned long)d->stats.switches_in,
+           (unsigned long)d->stats.cpus_used);
 }
 
 /* Destroy the domains that have stopped and no longer run anywhere; when the
- * last one is gone the run is over. Called by the scheduling CPU when it is
- * on no dying domain's page tables. */
+ * last one is gone the run is over. Only the service CPU does it, so that
+ * no guest timer callback (which run there) races it; a CPU leaves a vCPU's
+ * page tables before it lets the vCPU go (pv_vcpu_save). */
 void domain_reap(void)
 {
     bool destroyed = false;
 
+    if (smp_processor_id() != SERVICE_CPU)
+        return;
     for (struct domain *d = domain_list; d; d = d->next) {
-        bool running = false;
+        bool gone = true;
         if (d->state != DOMAIN_SHUTDOWN)
             continue;
         for (unsigned int i = 0; i < d->nr_vcpus; i++)
-            running |= d->vcpus[i]->on_cpu;
-        if (!running) {
+            gone &= sched_vcpu_try_remove(d->vcpus[i]);
+        if (gone) {
             domain_destroy(d);
             destroyed = true;
         }

@@ -1,9 +1,9 @@
 /*
  * Event channels inside the hypervisor: where a domain's ports live, how
  * xen/evtchn.c finds a domain by id, and what a send does to the vCPU it
- * notifies. Every vCPU runs on CPU 0 for now, so a kick only has to wake a
- * blocked vCPU; one that runs gets its upcall on its next return to the guest
- * (pv/return.c).
+ * notifies: a kick wakes a blocked vCPU, interrupts one running on another
+ * CPU, and leaves one running here to take its upcall on its way back to the
+ * guest (pv/return.c).
  */
 #include <xeno/domain.h>
 #include <xeno/errno.h>
@@ -23,8 +23,8 @@ static struct evtchn_domain *lookup(uint16_t domid)
 static void kick(struct evtchn_domain *ed, unsigned int vcpu)
 {
     struct domain *d = ed->owner;
-    if (vcpu < d->nr_vcpus && d->vcpus[vcpu]->state == VCPU_BLOCKED)
-        sched_wake(d->vcpus[vcpu]);
+    if (vcpu < d->nr_vcpus)
+        vcpu_kick(d->vcpus[vcpu]);
 }
 
 static void port_pending(struct evtchn_domain *ed, evtchn_port_t port)

@@ -69,8 +69,8 @@ static void ensure_init(struct vcpu *v)
 {
     if (v->timers_ready)
         return;
-    init_timer(&v->singleshot_timer, fire, v, SCHED_CPU);
-    init_timer(&v->periodic_timer, fire_periodic, v, SCHED_CPU);
+    init_timer(&v->singleshot_timer, fire, v, SERVICE_CPU);
+    init_timer(&v->periodic_timer, fire_periodic, v, SERVICE_CPU);
     v->timers_ready = true;
 }
 

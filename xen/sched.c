@@ -1,59 +1,114 @@
 /*
- * A round-robin run queue: the simplest fair policy that lets several PV
- * domains share CPU 0 until the BVT scheduler (issue 5) arrives. A periodic
- * 10 ms timer asks for a switch; a vCPU that yields, blocks or stops asks too.
+ * The scheduler as the rest of the hypervisor sees it (xeno/sched.h): vCPUs
+ * become entities of the scheduler core with the BVT policy, state changes
+ * become wakes and sleeps, and each CPU's decision comes from here.
+ *
+ * Each CPU has a slice timer, armed for the slice the policy returns, that
+ * asks the CPU to decide again; a request is the CPU's SCHEDULE_SOFTIRQ, so
+ * one from another CPU arrives as an IPI.  A housekeeping timer every 10 ms
+ * on each CPU lets an idle CPU pull waiting work over (balance) and, on the
+ * service CPU, polls the console keys.
  */
 #include <asm/irq.h>
+#include <asm/percpu.h>
 #include <asm/smp.h>
+#include <asm/time.h>
 #include <xeno/domain.h>
+#include <xeno/keyhandler.h>
 #include <xeno/lib.h>
 #include <xeno/sched.h>
+#include <xeno/sched_if.h>
 #include <xeno/softirq.h>
 #include <xeno/spinlock.h>
 #include <xeno/timer.h>
-#include <xeno/keyhandler.h>
-#include <asm/time.h>
 
-#define SLICE_NS MILLISECS(10)
+#define HOUSEKEEPING_NS MILLISECS(10)
 
-static struct vcpu *runq_head, *runq_tail;
-static spinlock_t runq_lock = SPIN_LOCK_UNLOCKED;
-static volatile bool resched_pending;
-static struct timer slice_timer;
+static struct scheduler scheduler;
 
-static bool queued(const struct vcpu *v)
+struct cpu_sched {
+    struct timer slice;         /* the policy's slice ends: decide again */
+    struct timer housekeeping;
+    bool requested;             /* decide at the next chance */
+    bool yield;                 /* ... preferring anyone but the current vCPU */
+};
+static struct cpu_sched cpu_sched[NR_CPUS];
+
+static struct cpu_sched *this_sched(void)
 {
-    for (struct vcpu *q = runq_head; q; q = q->runq_next)
-        if (q == v)
-            return true;
-    return false;
+    return &cpu_sched[smp_processor_id()];
 }
 
-static void enqueue_locked(struct vcpu *v)
+/* ------------------------------------------------------------------------
+ * Requests.
+ */
+
+void sched_request(void)
 {
-    if (v->on_cpu || queued(v))
+    raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+void sched_request_cpu(unsigned int cpu)
+{
+    cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
+}
+
+bool sched_request_pending(void)
+{
+    return __atomic_load_n(&this_sched()->requested, __ATOMIC_RELAXED);
+}
+
+bool sched_requested(void)
+{
+    return __atomic_exchange_n(&this_sched()->requested, false, __ATOMIC_SEQ_CST);
+}
+
+/* SCHEDULE_SOFTIRQ: only records the request; the switch happens where the
+ * CPU can change stacks and page tables (the return path, the idle loop). */
+static void schedule_softirq(void)
+{
+    __atomic_store_n(&this_sched()->requested, true, __ATOMIC_SEQ_CST);
+}
+
+static void slice_end(void *unused)
+{
+    (void)unused;
+    sched_request();
+}
+
+static void housekeeping(void *data)
+{
+    struct cpu_sched *cs = data;
+
+    if (smp_processor_id() == SERVICE_CPU)
+        keyhandler_poll();
+    if (!this_cpu()->current)
+        sched_request();        /* idle: maybe work to pull over */
+    set_timer(&cs->housekeeping, cs->housekeeping.expires + HOUSEKEEPING_NS);
+}
+
+/* Carry out the core's answer to a wake: the CPU that must decide, and by
+ * when.  A later deadline on this CPU shortens its slice; one on another
+ * CPU is taken as now (its own decision then sets its own slice). */
+static void act_on_kick(struct sched_kick kick)
+{
+    if (kick.cpu == SCHED_NO_CPU)
         return;
-    v->runq_next = NULL;
-    if (runq_tail)
-        runq_tail->runq_next = v;
-    else
-        runq_head = v;
-    runq_tail = v;
-}
+    if ((unsigned int)kick.cpu == smp_processor_id()) {
+        struct cpu_sched *cs = this_sched();
 
-static void dequeue_locked(struct vcpu *v)
-{
-    struct vcpu **pp = &runq_head, *prev = NULL;
-    for (; *pp; prev = *pp, pp = &(*pp)->runq_next) {
-        if (*pp == v) {
-            *pp = v->runq_next;
-            if (runq_tail == v)
-                runq_tail = prev;
-            v->runq_next = NULL;
-            return;
-        }
+        if (kick.at <= now_ns())
+            sched_request();
+        else if (!timer_is_active(&cs->slice) || kick.at < cs->slice.expires)
+            set_timer(&cs->slice, kick.at);
+    } else {
+        sched_request_cpu((unsigned int)kick.cpu);
     }
 }
+
+/* ------------------------------------------------------------------------
+ * vCPUs.
+ */
 
 static bool may_run(const struct vcpu *v)
 {
@@ -61,79 +116,158 @@ static bool may_run(const struct vcpu *v)
            v->domain->state == DOMAIN_ACTIVE;
 }
 
+void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t affinity)
+{
+    unsigned long flags;
+    struct sched_rq *rq;
+
+    spin_lock_init(&v->sched_lock);
+    sched_core_init_entity(&scheduler, &v->sched, v);
+    if (affinity)
+        v->sched.affinity = affinity;
+    if (params) {
+        rq = sched_core_lock_entity(&scheduler, &v->sched, &flags);
+        /* Validated with the domain's config; a refusal keeps the defaults. */
+        (void)sched_bvt_set_params(&scheduler, &v->sched, params);
+        sched_core_unlock(rq, flags);
+    }
+    v->processor = sched_core_add(&scheduler, &v->sched, now_ns());
+}
+
+uint64_t sched_one_cpu(void)
+{
+    struct sched_entity probe = { .affinity = ~0ULL };
+    return 1ULL << sched_core_pick_cpu(&scheduler, &probe);
+}
+
+bool sched_vcpu_try_remove(struct vcpu *v)
+{
+    if (!v->sched.added)
+        return true;
+    if (sched_core_sleep(&scheduler, &v->sched, now_ns()) ||
+        __atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE))
+        return false;
+    sched_core_remove(&scheduler, &v->sched);
+    return true;
+}
+
+/* Bring the run queues in line with what v may do; under v's lock. */
+static void update_locked(struct vcpu *v)
+{
+    if (may_run(v)) {
+        act_on_kick(sched_core_wake(&scheduler, &v->sched, now_ns()));
+    } else if (sched_core_sleep(&scheduler, &v->sched, now_ns())) {
+        /* It is some CPU's current vCPU: that CPU must decide now. */
+        sched_request_cpu(READ_ONCE(v->sched.cpu));
+    }
+}
+
 void sched_wake(struct vcpu *v)
 {
-    unsigned long flags = spin_lock_irqsave(&runq_lock);
+    unsigned long flags = spin_lock_irqsave(&v->sched_lock);
+
     if (v->state == VCPU_BLOCKED)
         v->state = VCPU_RUNNABLE;
-    if (may_run(v))
-        enqueue_locked(v);
-    spin_unlock_irqrestore(&runq_lock, flags);
+    if (v->sched.added)
+        update_locked(v);
+    spin_unlock_irqrestore(&v->sched_lock, flags);
+}
+
+void sched_update(struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(&v->sched_lock);
+
+    if (v->sched.added)
+        update_locked(v);
+    spin_unlock_irqrestore(&v->sched_lock, flags);
+}
+
+void sched_block(struct vcpu *v)
+{
+    unsigned long flags = spin_lock_irqsave(&v->sched_lock);
+
+    v->vcpu_info->evtchn_upcall_mask = 0;
+    v->state = VCPU_BLOCKED;
+    /* A sender sets the pending flag and then wakes under this lock: either
+     * it sees the vCPU blocked, or the vCPU sees its event here. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (v->vcpu_info->evtchn_upcall_pending)
+        v->state = VCPU_RUNNABLE;
+    update_locked(v);
+    spin_unlock_irqrestore(&v->sched_lock, flags);
+}
+
+void sched_yield(void)
+{
+    __atomic_store_n(&this_sched()->yield, true, __ATOMIC_RELAXED);
     sched_request();
 }
 
-void sched_sleep(struct vcpu *v)
+void vcpu_kick(struct vcpu *v)
 {
-    unsigned long flags = spin_lock_irqsave(&runq_lock);
-    dequeue_locked(v);
-    spin_unlock_irqrestore(&runq_lock, flags);
-    sched_request();
-}
-
-void sched_requeue(struct vcpu *v)
-{
-    unsigned long flags = spin_lock_irqsave(&runq_lock);
-    if (may_run(v))
-        enqueue_locked(v);
-    spin_unlock_irqrestore(&runq_lock, flags);
-}
-
-struct vcpu *sched_pick(void)
-{
-    unsigned long flags = spin_lock_irqsave(&runq_lock);
-    struct vcpu *v;
-
-    while ((v = runq_head) != NULL) {
-        dequeue_locked(v);
-        if (may_run(v))
-            break;
+    if (v->state == VCPU_BLOCKED) {
+        sched_wake(v);
+        return;
     }
-    spin_unlock_irqrestore(&runq_lock, flags);
-    return v;
+    /* Any interrupt sends it back through the return path, which delivers
+     * the upcall; one running here gets it on the way out anyway. */
+    if (__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE) &&
+        v->processor != smp_processor_id())
+        arch_send_softirq_ipi(v->processor);
 }
 
-void sched_request(void)
+/* ------------------------------------------------------------------------
+ * Decisions.
+ */
+
+struct vcpu *sched_decide(void)
 {
-    resched_pending = true;
-    cpu_raise_softirq(SCHED_CPU, SCHEDULE_SOFTIRQ);
+    unsigned int cpu = smp_processor_id();
+    struct cpu_sched *cs = &cpu_sched[cpu];
+    bool yield = __atomic_exchange_n(&cs->yield, false, __ATOMIC_RELAXED);
+    uint64_t now = now_ns(), slice_ns;
+    struct sched_entity *next;
+
+    /* Before the policy picks, so a CPU short of work takes some first. */
+    sched_core_balance(&scheduler, cpu, now);
+    next = sched_core_schedule(&scheduler, cpu, now, yield, &slice_ns);
+    if (slice_ns)
+        set_timer(&cs->slice, now + slice_ns);
+    else
+        stop_timer(&cs->slice);
+    return next ? next->owner : NULL;
 }
 
-bool sched_request_pending(void)
+/* ------------------------------------------------------------------------
+ * Set-up.
+ */
+
+static void start_cpu_timers(unsigned int cpu)
 {
-    return resched_pending;
+    struct cpu_sched *cs = &cpu_sched[cpu];
+
+    init_timer(&cs->slice, slice_end, NULL, cpu);
+    init_timer(&cs->housekeeping, housekeeping, cs, cpu);
+    /* Armed from the CPU itself: timers are set on their own CPU. */
+    set_timer(&cs->housekeeping, now_ns() + HOUSEKEEPING_NS);
+    cs->requested = true;       /* its first idle loop decides */
 }
 
-bool sched_requested(void)
+void sched_init(unsigned int nr_cpus)
 {
-    return __atomic_exchange_n(&resched_pending, false, __ATOMIC_SEQ_CST);
-}
-
-static void slice_end(void *unused)
-{
-    (void)unused;
-    keyhandler_poll();          /* console keys, every slice */
-    resched_pending = true;
-    set_timer(&slice_timer, slice_timer.expires + SLICE_NS);
-}
-
-/* Nothing to do here: the switch happens on the way back to the guest. */
-static void schedule_softirq(void)
-{
-}
-
-void sched_init(void)
-{
+    if (nr_cpus > SCHED_MAX_CPUS)
+        nr_cpus = SCHED_MAX_CPUS;
+    sched_core_init(&scheduler, &sched_bvt_ops, nr_cpus ? nr_cpus : 1);
+    for (unsigned int cpu = 1; cpu < scheduler.nr_cpus; cpu++)
+        sched_core_set_online(&scheduler, cpu, false);
     open_softirq(SCHEDULE_SOFTIRQ, schedule_softirq);
-    init_timer(&slice_timer, slice_end, NULL, SCHED_CPU);
-    set_timer(&slice_timer, now_ns() + SLICE_NS);
+    start_cpu_timers(0);
+}
+
+void sched_cpu_up(unsigned int cpu)
+{
+    if (cpu >= scheduler.nr_cpus)
+        return;
+    start_cpu_timers(cpu);
+    sched_core_set_online(&scheduler, cpu, true);
 }

@@ -141,6 +141,18 @@ void sched_core_init(struct scheduler *s, const struct sched_ops *ops,
     }
 }
 
+void sched_core_set_online(struct scheduler *s, unsigned int cpu, bool online)
+{
+    struct sched_rq *rq = &s->rq[cpu];
+    unsigned long flags;
+
+    BUG_ON(cpu >= s->nr_cpus);
+    flags = spin_lock_irqsave(&rq->lock);
+    BUG_ON(!online && rq->nr_added);
+    rq->online = online;
+    spin_unlock_irqrestore(&rq->lock, flags);
+}
+
 void sched_core_init_entity(struct scheduler *s, struct sched_entity *e, void *owner)
 {
     memset(e, 0, sizeof(*e));

@@ -15,16 +15,12 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
 
     switch (cmd) {
     case SCHEDOP_yield:
-        sched_request();
+        sched_yield();
         return 0;
     case SCHEDOP_block:
         /* Events are enabled as the ABI says; with an event already pending the
          * vCPU does not sleep at all. */
-        v->vcpu_info->evtchn_upcall_mask = 0;
-        if (!v->vcpu_info->evtchn_upcall_pending) {
-            v->state = VCPU_BLOCKED;
-            sched_sleep(v);
-        }
+        sched_block(v);
         return 0;
     case SCHEDOP_shutdown:
         if (copy_from_guest(&sd, arg, sizeof(sd)))

@@ -15,7 +15,7 @@
 
 #define LOW_MEMORY_END 0x100000UL
 #define BOOT_ALLOC_LIMIT (1UL << 30)     /* identity-mapped during early boot */
-#define MAX_RESERVED 48
+#define MAX_RESERVED (MB2_MAX_MODULES + 16)   /* every module, and the rest */
 
 struct range { uint64_t start, end; };
 

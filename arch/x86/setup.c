@@ -49,13 +49,13 @@ _Noreturn void cpu_idle_loop(void)
     }
     for (;;) {
         do_softirq();
-        if (pc->cpu_id == SCHED_CPU) {
-            struct vcpu *v;
-            domain_reap();
-            if ((v = sched_pick()) != NULL)
+        domain_reap();
+        local_irq_disable();
+        if (sched_requested()) {
+            struct vcpu *v = sched_decide();
+            if (v)
                 pv_enter_from_idle(v);
         }
-        local_irq_disable();
         if (softirq_pending(smp_processor_id()))
             local_irq_enable();
         else
@@ -71,7 +71,7 @@ static _Noreturn void start_xeno_on_stack(void)
     bsp_percpu.apic_id = apic_id_read();
     time_calibrate();
     timers_init();
-    sched_init();
+    sched_init(acpi_platform.nr_cpus);
     m2p_init();
     pv_mm_init();
     event_init();

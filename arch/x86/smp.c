@@ -16,6 +16,7 @@
 #include <asm/time.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
+#include <xeno/sched.h>
 #include <xeno/string.h>
 #include <xeno/xmalloc.h>
 
@@ -93,6 +94,7 @@ void start_secondary(void)
     apic_init_cpu();
     __atomic_store_n(&pc->online, 1, __ATOMIC_RELEASE);
     __atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
+    sched_cpu_up(pc->cpu_id);
     cpu_idle_loop();
 }
 

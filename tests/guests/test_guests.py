@@ -69,7 +69,8 @@ def _boot(group) -> dict:
     configs = [test.config(env) for test, env in group]
     platform = guesttests.ENVIRONMENTS[group[0][1]][1]
     try:
-        result = runner.boot(paths.elf("debug"), platform=platform, configs=configs)
+        result = runner.boot(paths.elf("debug"), platform=platform, smp=guesttests.BOOT_CPUS,
+                             configs=configs)
     except XenoError as e:
         return {"error": "the boot of %s could not start: %s"
                          % (", ".join(c.name for c in configs), e)}

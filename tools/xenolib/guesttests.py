@@ -38,6 +38,9 @@ MANIFEST = "manifest"
 ENVIRONMENTS = {
     "pv64": ("pv", "qemu"),
 }
+# Physical CPUs of every guest-test boot: the domains of a shared boot spread
+# over both, so each test also runs beside others on two CPUs.
+BOOT_CPUS = 2
 # Index = the SHUTDOWN_* number of xen/include/public/sched.h.
 SHUTDOWN_REASONS = ("poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset")
 DEFAULTS = {"memory": 8, "vcpus": 1, "cmdline": "", "summary": "",

@@ -57,8 +57,12 @@ static void parse_module(const struct mb2_tag *tag)
     const uint32_t *w = (const uint32_t *)(tag + 1);
     struct boot_module *m;
 
+    static bool warned;
+
     if (boot_info.nr_mods == MB2_MAX_MODULES) {
-        printk(LOG_WARN "multiboot2: more than %u modules, rest ignored\n", MB2_MAX_MODULES);
+        if (!warned)
+            printk(LOG_WARN "multiboot2: more than %u modules, rest ignored\n", MB2_MAX_MODULES);
+        warned = true;
         return;
     }
     m = &boot_info.mods[boot_info.nr_mods++];

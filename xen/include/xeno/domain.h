@@ -9,6 +9,7 @@
 #include <xeno/domain_config.h>
 #include <xeno/evtchn.h>
 #include <xeno/mm.h>
+#include <xeno/sched_if.h>
 #include <xeno/timer.h>
 #include <asm/percpu.h>
 
@@ -31,8 +32,10 @@ struct vcpu {
     struct domain *domain;
     enum vcpu_state state;
     bool on_cpu;                /* its registers live in a CPU's trap frame */
+    unsigned int processor;     /* the CPU it runs or last ran on */
     unsigned int pause_count;
-    struct vcpu *runq_next;
+    spinlock_t sched_lock;      /* orders its wakes and sleeps (xen/sched.c) */
+    struct sched_entity sched;  /* its place in the run queues */
     struct vcpu_info *vcpu_info;            /* hypervisor view (direct map) */
     uint64_t vcpu_info_mfn;                 /* registered location, or the shared_info frame */
     uint64_t runstate_guest_va;             /* 0: none registered */
@@ -70,6 +73,8 @@ struct domain {
         uint64_t pt_updates;                /* page-table entries validated and written */
         uint64_t emulated_pt_writes;        /* direct writes to L1 tables emulated (writable page tables) */
         uint64_t tlb_flushes;               /* flushes and invlpgs, asked for or needed for safety */
+        uint64_t cpus_used;                 /* bit n: a vCPU of it ran on CPU n */
+        uint64_t switches_in;               /* times one of its vCPUs was loaded onto a CPU */
     } stats;
     char console_line[160];
     unsigned int console_len;

@@ -1,29 +1,64 @@
 /*
- * Scheduling, for now: one round-robin run queue served by CPU 0 with a 10 ms
- * slice (the BVT scheduler of a later issue replaces the policy). The switch
- * itself happens on the way back to a guest (pv/return.c) or in the idle loop.
+ * Scheduling vCPUs on the physical CPUs: the BVT policy (xen/sched_bvt.c)
+ * behind the scheduler core's per-CPU run queues (xen/sched_core.c), driven
+ * from here (xen/sched.c).  The switch itself happens on the way back to a
+ * guest (pv/return.c) or in a CPU's idle loop (arch/x86/setup.c).
+ *
+ * Every change to what a vCPU may do (its state, its pause count, its
+ * domain's state) is followed by sched_update (or sched_wake), which bring the
+ * run queues in line under the vCPU's own lock, so a wake racing a block on
+ * another CPU cannot be lost.
  */
 #ifndef XENO_SCHED_H
 #define XENO_SCHED_H
 #include <stdbool.h>
+#include <stdint.h>
 
 struct vcpu;
+struct bvt_params;
 
-void sched_init(void);
-/* Make v runnable and queue it (no-op if it is queued or on a CPU). */
+/*
+ * The CPU that runs the guests' timers, polls the console keys and destroys
+ * the domains that have ended (so a timer callback never races the
+ * destruction of its vCPU).
+ */
+#define SERVICE_CPU 0
+
+/* Run queues for nr_cpus CPUs; only CPU 0 takes work until sched_cpu_up. */
+void sched_init(unsigned int nr_cpus);
+/* cpu (now online, running its idle loop) may take vCPUs. */
+void sched_cpu_up(unsigned int cpu);
+
+/* An affinity mask of the one online CPU with the least work. */
+uint64_t sched_one_cpu(void);
+/* A new vCPU joins a run queue (not runnable), with its domain's parameters. */
+void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t affinity);
+/* v leaves for good: false (nothing done) while a CPU still runs it. */
+bool sched_vcpu_try_remove(struct vcpu *v);
+
+/* Make v runnable if it is blocked, and run it if it may run now. */
 void sched_wake(struct vcpu *v);
-/* v stops being runnable (blocked, down or its domain stopped). */
-void sched_sleep(struct vcpu *v);
-/* The next runnable vCPU to run, taken off the queue, or NULL. */
-struct vcpu *sched_pick(void);
-/* Put a still-runnable vCPU that is leaving its CPU back on the queue. */
-void sched_requeue(struct vcpu *v);
-/* Ask this CPU to reconsider what it runs at the next return to a guest. */
+/* After a change to what v may do (its state, its pause count, its domain's
+ * state): it stops if it may no longer run, and runs if it now may. */
+void sched_update(struct vcpu *v);
+/* SCHEDOP_block for the current vCPU: events are enabled, and it blocks
+ * unless an event is already pending. */
+void sched_block(struct vcpu *v);
+/* SCHEDOP_yield: this CPU decides again, preferring anyone else. */
+void sched_yield(void);
+/* Events are pending for v: a vCPU running on another CPU gets an
+ * interrupt so it takes them now, a blocked one wakes. */
+void vcpu_kick(struct vcpu *v);
+
+/* Ask this CPU to decide again at the next return to a guest. */
 void sched_request(void);
-/* Consume the request; true if one was pending. */
-bool sched_requested(void);
-/* Is a request pending? (Cheap: a plain read, for the hypercall return path.) */
+/* Ask cpu to decide again (an IPI when it is another CPU). */
+void sched_request_cpu(unsigned int cpu);
+/* Is a request pending on this CPU? (A plain read, for the return path.) */
 bool sched_request_pending(void);
-/* The CPU that runs guests. */
-#define SCHED_CPU 0
+/* Consume this CPU's request; true if one was pending. */
+bool sched_requested(void);
+/* This CPU's decision (interrupts off): the vCPU to run next (the current
+ * one to continue), or NULL to idle. */
+struct vcpu *sched_decide(void);
 #endif

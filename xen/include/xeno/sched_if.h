@@ -105,6 +105,9 @@ struct sched_ops {
 /* CPUs 0 .. nr_cpus-1, all online, with policy ops. */
 void sched_core_init(struct scheduler *s, const struct sched_ops *ops,
                      unsigned int nr_cpus);
+/* cpu takes work (true) or not: an offline CPU gets no entities placed,
+ * woken or pulled onto it (only CPUs that never had any go offline). */
+void sched_core_set_online(struct scheduler *s, unsigned int cpu, bool online);
 /* A new entity: may run anywhere, not runnable, policy defaults. */
 void sched_core_init_entity(struct scheduler *s, struct sched_entity *e, void *owner);
 /* Give e (not added yet) to the least-loaded CPU its affinity allows;

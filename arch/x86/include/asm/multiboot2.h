@@ -6,7 +6,7 @@
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
 #define MB2_MAX_MEM_REGIONS 128
-#define MB2_MAX_MODULES 32
+#define MB2_MAX_MODULES 256     /* a config and a kernel per domain: 100+ domains */
 #define MB2_CMDLINE_MAX 1024
 
 enum mem_type { MEM_RAM = 1, MEM_RESERVED = 2, MEM_ACPI = 3, MEM_NVS = 4, MEM_BAD = 5 };
