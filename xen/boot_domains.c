@@ -12,6 +12,8 @@
 #include <xeno/domain_config.h>
 #include <xeno/errno.h>
 #include <xeno/printk.h>
+#include <xeno/sched.h>
+#include <asm/smp.h>
 #include <xeno/string.h>
 #include <xeno/vsnprintf.h>
 #include <xeno/xmalloc.h>
@@ -68,6 +70,11 @@ static bool build_one(const struct boot_module *m, const char *source)
     if (cfg->ramdisk[0] && !(ramdisk = find_image(cfg->ramdisk))) {
         snprintf(err, sizeof(err), "%s: ramdisk '%s' was not loaded as a boot module", source,
                  cfg->ramdisk);
+        goto fail_msg;
+    }
+    if (!sched_domain_affinity(cfg->cpus, 1)) {
+        snprintf(err, sizeof(err), "%s: key 'cpus' names no online CPU (%u online)", source,
+                 nr_cpus_online);
         goto fail_msg;
     }
     d = domain_create(cfg);

@@ -49,6 +49,10 @@ unsigned int domains_alive(void)
 struct domain *domain_create(const struct domain_config *cfg)
 {
     struct domain *d = xzalloc(struct domain);
+    const struct bvt_params params = {
+        .weight = cfg->weight, .warp = cfg->warp_us * 1000,
+        .warp_limit_ns = cfg->warp_limit_us * 1000, .unwarp_ns = cfg->unwarp_us * 1000,
+    };
     uint64_t affinity;
 
     if (!d)
@@ -64,7 +68,9 @@ struct domain *domain_create(const struct domain_config *cfg)
     domain_list = d;
     /* A domain's vCPUs share one CPU until TLB flushes reach other CPUs
      * (docs/architecture.md): never two of them running at once. */
-    affinity = cfg->vcpus > 1 ? sched_one_cpu() : 0;
+    affinity = sched_domain_affinity(cfg->cpus, cfg->vcpus);
+    if (!affinity)
+        affinity = sched_domain_affinity(0, cfg->vcpus);   /* checked at boot already */
     for (unsigned int i = 0; i < cfg->vcpus; i++) {
         struct vcpu *v = xzalloc(struct vcpu);
         if (!v) {
@@ -75,7 +81,7 @@ struct domain *domain_create(const struct domain_config *cfg)
         v->domain = d;
         v->state = i == 0 ? VCPU_RUNNABLE : VCPU_DOWN;
         v->runstate.state = RUNSTATE_offline;
-        sched_vcpu_init(v, NULL, affinity);
+        sched_vcpu_init(v, &params, affinity);
         d->vcpus[d->nr_vcpus++] = v;
     }
     return d;

@@ -20,7 +20,8 @@
 #define QUOTE_MAX 32
 
 enum slot { SLOT_NAME, SLOT_TYPE, SLOT_MEMORY, SLOT_VCPUS, SLOT_KERNEL,
-            SLOT_RAMDISK, SLOT_CMDLINE, NR_SLOTS };
+            SLOT_RAMDISK, SLOT_CMDLINE, SLOT_WEIGHT, SLOT_WARP, SLOT_WARP_LIMIT,
+            SLOT_UNWARP, SLOT_CPUS, NR_SLOTS };
 enum want { WANT_NUMBER, WANT_STRING };
 
 static const struct key_def {
@@ -36,6 +37,11 @@ static const struct key_def {
     { "ramdisk", SLOT_RAMDISK, WANT_STRING },
     { "cmdline", SLOT_CMDLINE, WANT_STRING },
     { "extra",   SLOT_CMDLINE, WANT_STRING },   /* xl's older name for cmdline */
+    { "weight",        SLOT_WEIGHT,     WANT_NUMBER },
+    { "warp_us",       SLOT_WARP,       WANT_NUMBER },
+    { "warp_limit_us", SLOT_WARP_LIMIT, WANT_NUMBER },
+    { "unwarp_us",     SLOT_UNWARP,     WANT_NUMBER },
+    { "cpus",          SLOT_CPUS,       WANT_STRING },
 };
 
 struct value {
@@ -166,6 +172,48 @@ static void copy_string(char *dst, const struct value *v)
     dst[v->n] = '\0';
 }
 
+/* A CPU list: "N", "N-M" or several joined by ',' (CPUs 0-63), as a mask. */
+static bool parse_cpu_list(const char *s, size_t n, uint64_t *mask)
+{
+    size_t i = 0;
+
+    *mask = 0;
+    for (;;) {
+        unsigned long first = 0, last;
+        size_t start = i;
+
+        while (i < n && is_digit(s[i]) && first <= DOMAIN_CPU_MAX)
+            first = first * 10 + (unsigned long)(s[i++] - '0');
+        if (i == start || first > DOMAIN_CPU_MAX)
+            return false;
+        last = first;
+        if (i < n && s[i] == '-') {
+            start = ++i;
+            last = 0;
+            while (i < n && is_digit(s[i]) && last <= DOMAIN_CPU_MAX)
+                last = last * 10 + (unsigned long)(s[i++] - '0');
+            if (i == start || last > DOMAIN_CPU_MAX || last < first)
+                return false;
+        }
+        for (unsigned long cpu = first; cpu <= last; cpu++)
+            *mask |= 1ULL << cpu;
+        if (i == n)
+            return true;
+        if (s[i++] != ',')
+            return false;
+    }
+}
+
+/* A time in microseconds for a scheduling key. */
+static int apply_us(struct parser *ps, const char *key, const struct value *v,
+                    unsigned long *out)
+{
+    if (v->too_big || v->num > DOMAIN_SCHED_US_MAX)
+        return fail(ps, "key '%s' must be 0-%d (microseconds)", key, DOMAIN_SCHED_US_MAX);
+    *out = v->num;
+    return 0;
+}
+
 static int apply(struct parser *ps, const struct key_def *def, const struct value *v,
                  struct domain_config *cfg)
 {
@@ -218,6 +266,22 @@ static int apply(struct parser *ps, const struct key_def *def, const struct valu
             return fail(ps, "key '%s' is longer than %d characters", key,
                         DOMAIN_CMDLINE_MAX);
         copy_string(cfg->cmdline, v);
+        return 0;
+    case SLOT_WEIGHT:
+        if (v->too_big || v->num < 1 || v->num > DOMAIN_WEIGHT_MAX)
+            return fail(ps, "key 'weight' must be 1-%d", DOMAIN_WEIGHT_MAX);
+        cfg->weight = (unsigned int)v->num;
+        return 0;
+    case SLOT_WARP:
+        return apply_us(ps, key, v, &cfg->warp_us);
+    case SLOT_WARP_LIMIT:
+        return apply_us(ps, key, v, &cfg->warp_limit_us);
+    case SLOT_UNWARP:
+        return apply_us(ps, key, v, &cfg->unwarp_us);
+    case SLOT_CPUS:
+        if (!parse_cpu_list(v->s, v->n, &cfg->cpus))
+            return fail(ps, "key 'cpus' must list CPUs 0-%d as \"N\", \"N-M\" or several "
+                        "joined by ','", DOMAIN_CPU_MAX);
         return 0;
     case NR_SLOTS:
         break;
@@ -337,6 +401,9 @@ static int parse_all(struct parser *ps, const char *text, size_t len,
     for (size_t i = 0; i < ARRAY_SIZE(required); i++)
         if (!ps->seen_line[required[i].slot])
             return fail(ps, "missing key '%s'", required[i].key);
+    /* An unlimited warp would keep a domain that never blocks ahead for ever. */
+    if (cfg->warp_us && !cfg->warp_limit_us)
+        return fail(ps, "key 'warp_us' needs 'warp_limit_us' above 0");
     return 0;
 }
 
@@ -353,6 +420,7 @@ int domain_config_parse(const char *text, size_t len, const char *source,
     memset(cfg, 0, sizeof(*cfg));
     cfg->type = DOMAIN_PV;
     cfg->vcpus = 1;
+    cfg->weight = DOMAIN_WEIGHT_DEFAULT;
     if (ps.err_len)
         ps.err[0] = '\0';
     rc = parse_all(&ps, text, len, cfg);

@@ -123,8 +123,7 @@ void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t a
 
     spin_lock_init(&v->sched_lock);
     sched_core_init_entity(&scheduler, &v->sched, v);
-    if (affinity)
-        v->sched.affinity = affinity;
+    v->sched.affinity = affinity;
     if (params) {
         rq = sched_core_lock_entity(&scheduler, &v->sched, &flags);
         /* Validated with the domain's config; a refusal keeps the defaults. */
@@ -134,9 +133,15 @@ void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t a
     v->processor = sched_core_add(&scheduler, &v->sched, now_ns());
 }
 
-uint64_t sched_one_cpu(void)
+uint64_t sched_domain_affinity(uint64_t wanted, unsigned int nr_vcpus)
 {
-    struct sched_entity probe = { .affinity = ~0ULL };
+    struct sched_entity probe = { .affinity = 0 };
+
+    for (unsigned int cpu = 0; cpu < scheduler.nr_cpus; cpu++)
+        if (scheduler.rq[cpu].online && (!wanted || ((wanted >> cpu) & 1)))
+            probe.affinity |= 1ULL << cpu;
+    if (!probe.affinity || nr_vcpus <= 1)
+        return probe.affinity;
     return 1ULL << sched_core_pick_cpu(&scheduler, &probe);
 }
 

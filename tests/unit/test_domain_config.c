@@ -19,15 +19,23 @@ struct cfg_case {
     unsigned long memory;
     unsigned int vcpus;
     const char *kernel, *ramdisk, *cmdline;
+    bool sched;                     /* a SCHED case: only the scheduling keys below */
+    unsigned int weight;
+    unsigned long warp_us, warp_limit_us, unwarp_us;
+    uint64_t cpus;
 };
 
-#define OK(t, n, ty, m, v, k, r, c) { t, sizeof(t) - 1, NULL, n, ty, m, v, k, r, c },
-#define BAD(t, e) { t, sizeof(t) - 1, e, NULL, NULL, 0, 0, NULL, NULL, NULL },
+#define OK(t, n, ty, m, v, k, r, c) { t, sizeof(t) - 1, NULL, n, ty, m, v, k, r, c, \
+                                      false, 0, 0, 0, 0, 0 },
+#define BAD(t, e) { t, sizeof(t) - 1, e, NULL, NULL, 0, 0, NULL, NULL, NULL, false, 0, 0, 0, 0, 0 },
+#define SCHED(t, w, wp, wl, uw, c) { t, sizeof(t) - 1, NULL, NULL, NULL, 0, 0, NULL, NULL, \
+                                     NULL, true, w, wp, wl, uw, c },
 static const struct cfg_case cases[] = {
 #include "domain_config_cases.h"
 };
 #undef OK
 #undef BAD
+#undef SCHED
 
 static char err[256];
 
@@ -62,6 +70,14 @@ TEST(table_of_good_and_bad_configs)
             test_fail(__FILE__, __LINE__, "case %zu refused: %s", i, err);
         CHECK_EQ(rc, 0);
         CHECK_STR_EQ(err, "");
+        if (c->sched) {
+            CHECK_EQ(cfg.weight, c->weight);
+            CHECK_EQ(cfg.warp_us, c->warp_us);
+            CHECK_EQ(cfg.warp_limit_us, c->warp_limit_us);
+            CHECK_EQ(cfg.unwarp_us, c->unwarp_us);
+            CHECK_EQ(cfg.cpus, c->cpus);
+            continue;
+        }
         CHECK_STR_EQ(cfg.name, c->name);
         CHECK_STR_EQ(domain_type_name(cfg.type), c->type);
         CHECK_EQ(cfg.memory_mib, c->memory);

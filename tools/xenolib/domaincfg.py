@@ -19,6 +19,10 @@ IMAGE_NAME_MAX = 127
 CMDLINE_MAX = 1023
 MEMORY_MAX_MIB = 65536
 VCPUS_MAX = 32
+WEIGHT_MAX = 65535
+WEIGHT_DEFAULT = 256
+SCHED_US_MAX = 1000000
+CPU_MAX = 63
 QUOTE_MAX = 32          # longest key or value quoted in a message
 REQUIRED = ("name", "memory", "kernel")
 # What the hypervisor itself needs besides the domains, when --mem is not given.
@@ -35,7 +39,13 @@ KEYS = {
     "ramdisk": ("ramdisk", "string"),
     "cmdline": ("cmdline", "string"),
     "extra": ("cmdline", "string"),
+    "weight": ("weight", "number"),
+    "warp_us": ("warp_us", "number"),
+    "warp_limit_us": ("warp_limit_us", "number"),
+    "unwarp_us": ("unwarp_us", "number"),
+    "cpus": ("cpus", "string"),
 }
+_CPU_LIST = re.compile(rb"[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")
 _NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+|[0-9]+")
 _NAME = re.compile(rb"[A-Za-z0-9_.-]{1,%d}" % NAME_MAX)
 _IMAGE = re.compile(rb"[A-Za-z0-9_.+/-]{1,%d}" % IMAGE_NAME_MAX)
@@ -57,6 +67,11 @@ class DomainConfig:
     kernel: str = ""            # image values exactly as written in the config
     ramdisk: str = ""
     cmdline: str = ""
+    weight: int = WEIGHT_DEFAULT    # BVT scheduling (xen/include/xeno/domain_config.h)
+    warp_us: int = 0
+    warp_limit_us: int = 0
+    unwarp_us: int = 0
+    cpus: int = 0                   # bit n: CPU n; 0: anywhere
     images: dict = field(default_factory=dict)   # "kernel"/"ramdisk" -> file found
 
 
@@ -172,6 +187,16 @@ def _apply(line: _Line, key: str, slot: str, want: str, kind: str, raw: bytes,
         if not 1 <= number <= VCPUS_MAX:
             line.fail("key 'vcpus' must be 1-%d" % VCPUS_MAX)
         values[slot] = number
+    elif slot == "weight":
+        if not 1 <= number <= WEIGHT_MAX:
+            line.fail("key 'weight' must be 1-%d" % WEIGHT_MAX)
+        values[slot] = number
+    elif slot in ("warp_us", "warp_limit_us", "unwarp_us"):
+        if number > SCHED_US_MAX:
+            line.fail("key '%s' must be 0-%d (microseconds)" % (key, SCHED_US_MAX))
+        values[slot] = number
+    elif slot == "cpus":
+        values[slot] = _cpu_mask(raw, line)
     elif slot in ("kernel", "ramdisk"):
         # Image values go on a GRUB module2 line as they are: keep to plain characters.
         if not _IMAGE.fullmatch(raw):
@@ -182,6 +207,22 @@ def _apply(line: _Line, key: str, slot: str, want: str, kind: str, raw: bytes,
         if len(raw) > CMDLINE_MAX:
             line.fail("key '%s' is longer than %d characters" % (key, CMDLINE_MAX))
         values[slot] = _text(raw)
+
+
+def _cpu_mask(raw: bytes, line) -> int:
+    """A CPU list ("N", "N-M", joined by ',') as a mask, as the hypervisor reads it."""
+    mask = 0
+    if _CPU_LIST.fullmatch(raw):
+        for item in raw.split(b","):
+            first, _, last = item.partition(b"-")
+            first, last = int(first), int(last or first)
+            if last > CPU_MAX or last < first:
+                break
+            mask |= ((1 << (last + 1)) - 1) & ~((1 << first) - 1)
+        else:
+            return mask
+    line.fail("key 'cpus' must list CPUs 0-%d as \"N\", \"N-M\" or several joined by ','"
+              % CPU_MAX)
 
 
 def parse(data: bytes, source: str) -> DomainConfig:
@@ -198,6 +239,8 @@ def parse(data: bytes, source: str) -> DomainConfig:
     for key in REQUIRED:
         if key not in seen:
             raise ConfigError("%s: missing key '%s'" % (source, key))
+    if values.get("warp_us") and not values.get("warp_limit_us"):
+        raise ConfigError("%s: key 'warp_us' needs 'warp_limit_us' above 0" % source)
     return DomainConfig(**values)
 
 

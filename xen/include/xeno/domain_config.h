@@ -17,11 +17,19 @@
  *        kernel  required, image name: 1-127 of [A-Za-z0-9_.+/-]
  *        ramdisk optional, image name as kernel
  *        cmdline optional, at most 1023 characters (`extra` is a synonym, as in xl)
+ *   Scheduling (BVT, xen/include/xeno/sched_bvt.h):
+ *        weight         1..65535, default 256: its share of a CPU against others'
+ *        warp_us        0..1000000, default 0: how far ahead a woken vCPU may run
+ *        warp_limit_us  0..1000000: how long it may stay warped (needed with a warp)
+ *        unwarp_us      0..1000000: how long after a warp before the next
+ *        cpus           "N", "N-M" or several joined by ',' (0-63): where it may
+ *                       run; default anywhere
  */
 #ifndef XENO_DOMAIN_CONFIG_H
 #define XENO_DOMAIN_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define DOMAIN_CONFIG_LINE_MAX   2048   /* bytes in one line, without its end */
 #define DOMAIN_NAME_MAX          63
@@ -29,6 +37,10 @@
 #define DOMAIN_CMDLINE_MAX       1023
 #define DOMAIN_MEMORY_MAX_MIB    65536
 #define DOMAIN_VCPUS_MAX         32
+#define DOMAIN_WEIGHT_MAX        65535
+#define DOMAIN_WEIGHT_DEFAULT    256
+#define DOMAIN_SCHED_US_MAX      1000000
+#define DOMAIN_CPU_MAX           63
 
 struct domain_config {
     char name[DOMAIN_NAME_MAX + 1];
@@ -38,6 +50,9 @@ struct domain_config {
     char kernel[DOMAIN_IMAGE_NAME_MAX + 1];
     char ramdisk[DOMAIN_IMAGE_NAME_MAX + 1];   /* "" when there is none */
     char cmdline[DOMAIN_CMDLINE_MAX + 1];      /* "" when there is none */
+    unsigned int weight;
+    unsigned long warp_us, warp_limit_us, unwarp_us;
+    uint64_t cpus;                             /* bit n: CPU n; 0: anywhere */
 };
 
 /*

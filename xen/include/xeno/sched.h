@@ -29,9 +29,13 @@ void sched_init(unsigned int nr_cpus);
 /* cpu (now online, running its idle loop) may take vCPUs. */
 void sched_cpu_up(unsigned int cpu);
 
-/* An affinity mask of the one online CPU with the least work. */
-uint64_t sched_one_cpu(void);
-/* A new vCPU joins a run queue (not runnable), with its domain's parameters. */
+/* Where a domain asking for the CPUs in wanted (0: any) may run: the online
+ * ones among them, or, for a domain of several vCPUs, the one of those with
+ * the least work (its vCPUs share one CPU: docs/architecture.md).  0 if
+ * wanted names no online CPU. */
+uint64_t sched_domain_affinity(uint64_t wanted, unsigned int nr_vcpus);
+/* A new vCPU joins a run queue (not runnable), with its domain's parameters
+ * and an affinity from sched_domain_affinity. */
 void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t affinity);
 /* v leaves for good: false (nothing done) while a CPU still runs it. */
 bool sched_vcpu_try_remove(struct vcpu *v);
