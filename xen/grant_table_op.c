@@ -357,9 +357,14 @@ static long setup_table(struct domain *self, uint64_t uop, uint64_t count)
             op.status = gnttab_setup_table(&g->table, op.nr_frames, mfns);
     }
     pv_mm_unlock(lock);
+    /* The range was checked above; an unmapped or read-only page in it is
+     * GNTST_bad_virt_addr, as in Xen, and -EFAULT too. */
     if (g && op.status == GNTST_okay &&
-        copy_to_guest(op.frame_list, mfns, op.nr_frames * sizeof(uint64_t)))
+        copy_to_guest(op.frame_list, mfns, op.nr_frames * sizeof(uint64_t))) {
         op.status = GNTST_bad_virt_addr;
+        (void)copy_to_guest(uop, &op, sizeof(op));
+        return -EFAULT;
+    }
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
