@@ -251,10 +251,11 @@ def plan_boots(pairs) -> list:
     that run as domains of one hypervisor run. Tests of one environment share boots
     (in name order, split evenly into boots of at most SHARED_BOOT_MAX); a manifest's
     `boot = "alone"` gives a test a boot of its own. The same pairs always give the
-    same plan, so separate pytest workers agree on it."""
+    same plan, so separate pytest workers agree on it. A peers test always boots
+    alone: its domain ids depend on it."""
     boots, shared = [], {}
     for test, env in pairs:
-        if test.boot == "alone":
+        if test.boot == "alone" or test.peers > 1:
             boots.append(((test, env),))
         else:
             shared.setdefault(env, []).append((test, env))
