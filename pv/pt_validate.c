@@ -162,9 +162,10 @@ static int get_table(unsigned int level, uint64_t e, unsigned long table_mfn,
     return rc;
 }
 
-/* Check one entry and take its references. */
+/* Check one entry and take its references.  Frames a leaf maps must belong
+ * to data_owner: the table's owner, except for a grant mapping. */
 static int get_entry(unsigned int level, uint64_t e, unsigned long table_mfn,
-                     uint16_t domid, unsigned int options)
+                     uint16_t domid, uint16_t data_owner, unsigned int options)
 {
     int rc;
 
@@ -174,7 +175,7 @@ static int get_entry(unsigned int level, uint64_t e, unsigned long table_mfn,
     if (rc)
         return rc;
     if (is_leaf(level, e))
-        return get_leaf(level, e, domid);
+        return get_leaf(level, e, data_owner);
     return get_table(level, e, table_mfn, domid);
 }
 
@@ -211,7 +212,7 @@ int pv_validate_table(struct page_info *pg, unsigned long type)
      * mapping; reading an entry twice gives the same value. */
     for (i = 0; i < PT_ENTRIES && !rc; i++)
         if (slot_is_guest(level, i))
-            rc = get_entry(level, t[i], mfn, domid, options);
+            rc = get_entry(level, t[i], mfn, domid, domid, options);
     if (rc) {
         for (i--; i-- > 0;)
             if (slot_is_guest(level, i))
@@ -246,9 +247,9 @@ unsigned int pv_table_level(const struct page_info *pg)
     return level && page_is_validated(pg) && page_type_count(pg) ? level : 0;
 }
 
-int pv_validate_entry(unsigned int level, uint64_t *old, uint64_t new,
-                      uint16_t domid, unsigned long table_mfn, unsigned int slot,
-                      unsigned int flags, uint64_t *stored)
+static int update_entry(unsigned int level, uint64_t *old, uint64_t new,
+                        uint16_t domid, uint16_t data_owner, unsigned long table_mfn,
+                        unsigned int slot, unsigned int flags, uint64_t *stored)
 {
     struct page_info *pg;
     uint64_t *p, cur, val;
@@ -262,7 +263,7 @@ int pv_validate_entry(unsigned int level, uint64_t *old, uint64_t new,
         return refuse(-EINVAL, "not a validated page table of that level of the domain's");
     if (!slot_is_guest(level, slot))
         return refuse(-EINVAL, "L4 slot of the hypervisor");
-    rc = get_entry(level, new, table_mfn, domid, options_of(domid));
+    rc = get_entry(level, new, table_mfn, domid, data_owner, options_of(domid));
     if (rc)
         return rc;
     new = adjust(new);
@@ -285,4 +286,20 @@ int pv_validate_entry(unsigned int level, uint64_t *old, uint64_t new,
     if (stored)
         *stored = val;
     return 0;
+}
+
+int pv_validate_entry(unsigned int level, uint64_t *old, uint64_t new,
+                      uint16_t domid, unsigned long table_mfn, unsigned int slot,
+                      unsigned int flags, uint64_t *stored)
+{
+    return update_entry(level, old, new, domid, domid, table_mfn, slot, flags, stored);
+}
+
+int pv_validate_grant_entry(uint64_t *old, uint64_t new, uint16_t domid,
+                            uint16_t granter, unsigned long table_mfn, unsigned int slot)
+{
+    /* Only a 4 KiB leaf: a superpage or table entry cannot carry a grant. */
+    if (!(new & PTE_P))
+        return refuse(-EINVAL, "grant mapping that is not present");
+    return update_entry(1, old, new, domid, granter, table_mfn, slot, 0, NULL);
 }

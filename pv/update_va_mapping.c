@@ -21,9 +21,7 @@
 #define UVMF_INVLPG 2
 #define UVMF_ALL 4
 
-/* The L1 table (mfn) and slot that map va, walking from the L4 at l4_mfn
- * through tables the domain owns and that are validated at their level. */
-static long find_l1(const struct domain *d, uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn)
+long pv_find_l1(const struct domain *d, uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn)
 {
     static const unsigned int shifts[] = { 39, 30, 21 };
     uint64_t mfn = l4_mfn;
@@ -57,7 +55,7 @@ long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags, uint64_t a4
     if (!guest_range_ok(va, 1) || !is_canonical(va))
         return -EINVAL;
     lock = pv_mm_lock();
-    rc = find_l1(d, v->pv.kernel_mode ? v->pv.kernel_l4_mfn : v->pv.user_l4_mfn, va, &l1_mfn);
+    rc = pv_find_l1(d, v->pv.kernel_mode ? v->pv.kernel_l4_mfn : v->pv.user_l4_mfn, va, &l1_mfn);
     if (!rc) {
         unsigned int slot = (va >> PAGE_SHIFT) & 511;
         old = ((const uint64_t *)mfn_to_virt(l1_mfn))[slot];

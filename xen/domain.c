@@ -9,6 +9,7 @@
 #include <xeno/buddy.h>
 #include <xeno/domain.h>
 #include <xeno/event.h>
+#include <xeno/grant_domain.h>
 #include <xeno/guest_time.h>
 #include <xeno/page_ref.h>
 #include <pv/mm.h>
@@ -105,7 +106,7 @@ struct page_info *domain_alloc_frame(struct domain *d)
 
 bool page_is_xen_held(const struct domain *d, uint64_t mfn)
 {
-    if (mfn == d->shared_info_mfn)
+    if (mfn == d->shared_info_mfn || grant_frame_held(d, mfn))
         return true;
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         if (d->vcpus[i]->vcpu_info_mfn == mfn)
@@ -179,6 +180,7 @@ void domain_destroy(struct domain *d)
         guest_timers_stop(d->vcpus[i]);
     domain_event_destroy(d);        /* before shared_info, whose bits it clears */
     flags = pv_mm_lock();
+    grant_domain_destroy(d);        /* before its frames go: it lets go of others' */
 
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];

@@ -30,6 +30,7 @@ static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
     ENTRY(__HYPERVISOR_set_timer_op, do_set_timer_op, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_xen_version, do_xen_version, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_console_io, do_console_io, HC_PV | HC_HVM, false, true),
+    ENTRY(__HYPERVISOR_grant_table_op, do_grant_table_op, HC_PV, false, true),
     ENTRY(__HYPERVISOR_vm_assist, do_vm_assist, HC_PV, false, true),
     ENTRY(__HYPERVISOR_iret, do_iret, HC_PV, false, false),
     ENTRY(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_PV | HC_HVM, false, true),

@@ -8,6 +8,9 @@ a boot to run boots it, and the other items read the same console. With pytest-x
 the workers share that through files under build/guest-boots/, one per boot, each
 written under a lock by the worker that booted it.
 
+A test with `peers = N` boots N domains of its image in a boot of its own and passes
+only when every one of them passes (guesttests.judge).
+
 An item passes only when its domain was created, its last console line is
 `verdict: PASS`, it shut down with the manifest's reason and the run ended with
 XENO-STATUS: pass (guesttests.judge: other domains of a shared boot, a crash of one
@@ -40,9 +43,10 @@ def missing_files(test, env):
     if not paths.elf("debug").is_file():
         return ("%s is missing: run `tools/xeno build` first (`tools/xeno test` builds "
                 "before testing)" % paths.elf("debug"))
-    if not test.config(env).is_file() or not test.elf(env).is_file():
-        return ("%s or its kernel is missing: build the guests first (scons build/guests)"
-                % test.config(env))
+    for config in test.configs(env):
+        if not config.is_file() or not test.elf(env).is_file():
+            return ("%s or its kernel is missing: build the guests first (scons build/guests)"
+                    % config)
     if "configs" not in inspect.signature(runner.boot).parameters:
         return ("runner.boot() takes no configs= yet: this tree cannot boot domain configs "
                 "(tools/xeno run CONFIG)")
@@ -66,7 +70,7 @@ def _boot_dir() -> Path:
 
 def _boot(group) -> dict:
     """Boots GROUP's configs together; the RunResult as a dict, or {"error": why}."""
-    configs = [test.config(env) for test, env in group]
+    configs = [config for test, env in group for config in test.configs(env)]
     platform = guesttests.ENVIRONMENTS[group[0][1]][1]
     try:
         result = runner.boot(paths.elf("debug"), platform=platform, smp=guesttests.BOOT_CPUS,

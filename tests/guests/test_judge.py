@@ -239,6 +239,9 @@ def test_manifest(tmp_path):
     ('environments = "pv64"\nenvironments = "pv64"\n', "given twice"),
     ('environments "pv64"\n', "expected key = value"),
     ('environments = "pv64"\nboot = "together"\n', "boot must be one of"),
+    ('environments = "pv64"\npeers = 0\n', "peers must be 1 to 8"),
+    ('environments = "pv64"\npeers = 9\n', "peers must be 1 to 8"),
+    ('environments = "pv64"\npeers = 2\nboot = "shared"\n', "boot of its own"),
 ])
 def test_bad_manifests(tmp_path, text, message):
     with pytest.raises(ManifestError, match=message):
@@ -248,3 +251,66 @@ def test_bad_manifests(tmp_path, text, message):
 def test_every_guest_test_has_a_good_manifest():
     tests = guesttests.discover()
     assert "hello" in [t.name for t in tests]
+
+
+# ---- peers: N domains of one image in a boot of their own
+
+PAIR = GuestTest(name="pair", environments=("pv64",), memory=8, vcpus=1, cmdline="x=1",
+                 expect_shutdown="poweroff", summary="", boot="alone", peers=2)
+
+
+def peers_console(*peers, status="pass"):
+    """PEERS: (domid, console lines, shutdown reason or None) per peer, in order."""
+    lines = ["Xeno 0.1.0 (debug) x86-64 hypervisor"]
+    for k, (dom, _, _) in enumerate(peers):
+        lines.append("domain: d%d 'pair-p%d' created (pv, 8 MiB, 1 vCPU) from pair-pv64-p%d.cfg"
+                     % (dom, k, k))
+    for k, (dom, said, shutdown) in enumerate(peers):
+        lines += ["(d%d) %s" % (dom, line) for line in said]
+        if shutdown:
+            lines.append("domain: d%d 'pair-p%d' shut down: %s" % (dom, k, shutdown))
+    lines.append("xeno: all domains have ended")
+    if status:
+        lines.append("XENO-STATUS: %s" % status)
+    return lines
+
+
+def test_peers_manifest_configs_and_command_lines(tmp_path):
+    t = parse_manifest(write(tmp_path, 'environments = "pv64"\npeers = 2\ncmdline = "x=1"\n'))
+    assert (t.peers, t.boot) == (2, "alone")
+    assert [c.name for c in t.configs("pv64")] == ["t-pv64-p0.cfg", "t-pv64-p1.cfg"]
+    assert t.domain_names() == ["t-p0", "t-p1"]
+    text = t.config_text("pv64", 1)
+    assert 'name = "t-p1"' in text and 'kernel = "t-pv64.elf"' in text
+    assert 'cmdline = "x=1 peer=1 peers=2 peer_domids=1,2"' in text
+    assert parse_manifest(write(tmp_path, 'environments = "pv64"\n', "u")).configs("pv64") == \
+        [guesttests.BUILD_DIR / "u" / "u-pv64.cfg"]
+    pair = GuestTest(name="p", environments=("pv64",), memory=8, vcpus=1, cmdline="",
+                     expect_shutdown="poweroff", summary="", peers=3)
+    assert guesttests.plan_boots([(pair, "pv64"), (HELLO, "pv64")]) == \
+        [((pair, "pv64"),), ((HELLO, "pv64"),)]
+
+
+def test_peers_pass_only_when_every_peer_passes():
+    ok = (1, ["verdict: PASS"], "poweroff")
+    j = judge(peers_console(ok, (2, ["verdict: PASS"], "poweroff")), PAIR, "pv64", "pass")
+    assert j.outcome == "pass", j.message
+    j = judge(peers_console(ok, (2, ["verdict: FAIL: no map"], "crash")), PAIR, "pv64", "pass")
+    assert j.outcome == "fail" and "pair-p1" in j.message and "no map" in j.message
+    j = judge(peers_console(ok, (2, ["waiting"], None), status=None), PAIR, "pv64", None,
+              timed_out=True)
+    assert j.outcome == "fail" and "pair-p1" in j.message
+
+
+def test_peers_missing_peer_fails():
+    lines = [line for line in peers_console((1, ["verdict: PASS"], "poweroff"),
+                                            (2, ["verdict: PASS"], "poweroff"))
+             if "pair-p1" not in line and not line.startswith("(d2)")]
+    j = judge(lines, PAIR, "pv64", "pass")
+    assert j.outcome == "fail" and "pair-p1" in j.message
+
+
+def test_peers_on_other_domain_ids_fail():
+    j = judge(peers_console((2, ["verdict: PASS"], "poweroff"), (3, ["verdict: PASS"], "poweroff")),
+              PAIR, "pv64", "pass")
+    assert j.outcome == "fail" and "command line says d1" in j.message

@@ -555,6 +555,46 @@ TEST(failed_pin_leaves_every_count_as_it_was)
     }
 }
 
+/* A grant mapping: an L1 entry whose frame belongs to the granter, with the
+ * same references a mapping of an own frame takes, dropped the ordinary way. */
+TEST(grant_entry_references_the_granters_frame)
+{
+    setup();
+    unsigned long l1 = pinned(1), theirs = fx_frame(DOM_B), ours = fx_frame(DOM_A);
+    struct page_info *pg = mfn_to_page(theirs);
+    unsigned long general = page_refcount(pg);
+    uint64_t old = 0;
+
+    take_snapshot(&snap);
+    /* Not through the ordinary path, and not from a third owner. */
+    CHECK_EQ(update(1, l1, 5, pte(theirs, P | RW)), -EBUSY);
+    CHECK_EQ(pv_validate_grant_entry(&old, pte(theirs, P | RW), DOM_A, DOM_A, l1, 5), -EBUSY);
+    CHECK_EQ(pv_validate_grant_entry(&old, pte(theirs, RW), DOM_A, DOM_B, l1, 5), -EINVAL);
+    CHECK_EQ(pv_validate_grant_entry(&old, pte(theirs, P | PS), DOM_A, DOM_B, l1, 5), -EINVAL);
+    CHECK_UNCHANGED(&snap);
+    /* Writable: a general reference and a writable type on their frame. */
+    CHECK_EQ(pv_validate_grant_entry(&old, pte(theirs, P | RW), DOM_A, DOM_B, l1, 5), 0);
+    CHECK_EQ(page_refcount(pg), general + 1);
+    CHECK_EQ(page_type(pg), PGT_writable_page);
+    CHECK_EQ(page_type_count(pg), 1);
+    /* Replaced by an ordinary entry: the grant's references go. */
+    CHECK_EQ(update(1, l1, 5, pte(ours, P)), 0);
+    CHECK_EQ(page_refcount(pg), general);
+    CHECK_EQ(page_type_count(pg), 0);
+    /* Read-only: a general reference only; cleared, it goes. */
+    CHECK_EQ(pv_validate_grant_entry(&old, pte(theirs, P), DOM_A, DOM_B, l1, 5), 0);
+    CHECK_EQ(page_refcount(pg), general + 1);
+    CHECK_EQ(page_type_count(pg), 0);
+    CHECK_EQ(update(1, l1, 5, 0), 0);
+    CHECK_EQ(page_refcount(pg), general);
+    /* A page table of the granter's cannot be mapped writable this way either. */
+    unsigned long their_l1 = fx_frame(DOM_B);
+    CHECK_EQ(page_pin(mfn_to_page(their_l1), DOM_B, PGT_l1_page_table), 0);
+    CHECK_EQ(pv_validate_grant_entry(&old, pte(their_l1, P | RW), DOM_A, DOM_B, l1, 5), -EBUSY);
+    CHECK_EQ(page_unpin(mfn_to_page(their_l1), DOM_B), 0);
+    CHECK_EQ(page_unpin(mfn_to_page(l1), DOM_A), 0);
+}
+
 TEST(no_writable_alias_of_a_page_table)
 {
     struct space s;

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <public/callback.h>
+#include <public/grant_table.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
@@ -167,6 +168,11 @@ static inline long hc_xeno_test(unsigned long buf, unsigned long a2, unsigned lo
 }
 
 /* SCHEDOP_shutdown with REASON; returns only if the hypervisor refused. */
+static inline long hc_grant_table_op(unsigned int cmd, void *ops, unsigned long count)
+{
+    return hypercall(__HYPERVISOR_grant_table_op, cmd, ops, count, 0, 0, 0);
+}
+
 static inline long hc_shutdown(unsigned int reason)
 {
     struct sched_shutdown arg = { .reason = reason };

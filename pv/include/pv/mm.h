@@ -20,6 +20,10 @@ unsigned long pv_mm_release_domain(struct domain *d);
  * holds; 0 for no user base. -EINVAL unless mfn is an L4 the domain may use. */
 struct vcpu;
 int pv_set_baseptr(struct vcpu *v, uint64_t mfn, int user);
+/* The L1 table (*l1_mfn) that maps va, walking from the L4 at l4_mfn through
+ * tables d owns that are validated at their level: 0, or -EINVAL where the
+ * walk leaves them (or meets a superpage).  Caller holds the lock. */
+long pv_find_l1(const struct domain *d, uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn);
 /*
  * The batch loop mmu_update and mmuext_op share: copy each request in, apply it
  * with one() under the memory lock, stop at the first error, report progress in

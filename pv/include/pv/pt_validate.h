@@ -98,6 +98,18 @@ int pv_validate_entry(unsigned int level, uint64_t *old, uint64_t new,
                       uint16_t domid, unsigned long table_mfn, unsigned int slot,
                       unsigned int flags, uint64_t *stored);
 
+/*
+ * A grant mapping (map_grant_ref with GNTMAP_host_map): like
+ * pv_validate_entry at level 1, except that the frame `new` maps must belong
+ * to granter rather than to domid, the owner of the table.  The references
+ * it takes on that frame are the same a mapping of domid's own frame takes,
+ * so replacing or clearing the entry later (unmap_grant_ref, or the mapper's
+ * own mmu_update, or de-validating the table) drops them the ordinary way.
+ * The caller holds the grant (a pin) that allows this.
+ */
+int pv_validate_grant_entry(uint64_t *old, uint64_t new, uint16_t domid,
+                            uint16_t granter, unsigned long table_mfn, unsigned int slot);
+
 /* The rule the last refused entry or table broke (a constant string). */
 extern const char *pv_pt_error;
 

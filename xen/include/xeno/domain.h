@@ -26,6 +26,7 @@ enum domain_state {
 enum vcpu_state { VCPU_RUNNABLE, VCPU_BLOCKED, VCPU_DOWN };
 
 struct domain;
+struct grant_domain;
 
 struct vcpu {
     unsigned int id;
@@ -66,6 +67,7 @@ struct domain {
     uint64_t shared_info_mfn;
     struct evtchn_domain evtchn;            /* its event channels (xen/evtchn.c) */
     struct evtchn *evtchn_ports;            /* their storage; NULL until built */
+    struct grant_domain *grant;             /* its grant state (xeno/grant_domain.h); NULL until used */
     unsigned long vm_assist;
     struct {
         uint64_t hypercalls;                /* every dispatched call, multicall entries too */

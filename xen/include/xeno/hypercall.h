@@ -67,5 +67,6 @@ long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_
 long do_set_timer_op(uint64_t timeout_ns, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreigndom, uint64_t, uint64_t);
+long do_grant_table_op(uint64_t cmd, uint64_t uop, uint64_t count, uint64_t, uint64_t, uint64_t);
 long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags, uint64_t, uint64_t, uint64_t);
 #endif

@@ -1,0 +1,56 @@
+/*
+ * A domain's grant state (xen/grant_domain.c): its own grant table (what it
+ * grants, xeno/grant_table.h) and its handles (what it maps of others'),
+ * created on its first grant_table_op, torn down when it is destroyed.
+ *
+ * Grant-table frames are frames of the domain's own (owner, allocation
+ * reference, on its page list) that the hypervisor also holds writable, like
+ * shared_info: the guest maps them writable with update_va_mapping or
+ * mmu_update, cannot give them back or make them page tables, and they go
+ * back to the allocator with the domain's other frames.
+ *
+ * Every function here runs under the memory lock (pv_mm_lock).
+ */
+#ifndef XENO_GRANT_DOMAIN_H
+#define XENO_GRANT_DOMAIN_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <pv/grant_map.h>
+#include <xeno/grant_table.h>
+
+/* Frames a domain's table may grow to: Xen's default (max_grant_frames). */
+#define GRANT_DOMAIN_FRAMES 32
+/* Grants a domain may map at once. */
+#define GRANT_DOMAIN_HANDLES 1024
+
+/* What a handle's mapping is, beside what the core's handle records. */
+struct grant_mapping {
+    uint64_t host_addr;         /* the mapper's virtual address */
+    uint64_t frame;             /* the granted frame */
+    struct pv_grant_pte pte;    /* the entry that maps it */
+};
+
+struct grant_domain {
+    struct gnttab table;
+    struct gnttab_maptrack maptrack;
+    struct gnttab_handle handles[GRANT_DOMAIN_HANDLES];
+    struct grant_mapping maps[GRANT_DOMAIN_HANDLES];
+};
+
+struct domain;
+
+/* d's grant state, created on first use; NULL when out of memory. */
+struct grant_domain *grant_domain_of(struct domain *d);
+/* d's grant table if it has one (a domain that never made a grant_table_op
+ * has none: every ref of it is out of range). */
+struct gnttab *grant_table_if_any(struct domain *d);
+/* Is mfn one of d's grant-table frames? (They cannot be given back.) */
+bool grant_frame_held(const struct domain *d, uint64_t mfn);
+/*
+ * At d's destruction: drop every grant d maps (its own page tables go with
+ * the domain), take away every mapping other domains hold of d's grants
+ * (their entries cleared, their handles freed: the frames must come back
+ * with d's), and free d's table.  Caller holds the memory lock.
+ */
+void grant_domain_destroy(struct domain *d);
+#endif
