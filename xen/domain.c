@@ -10,6 +10,7 @@
 #include <xeno/domain.h>
 #include <xeno/event.h>
 #include <xeno/grant_domain.h>
+#include <asm/processor.h>
 #include <xeno/guest_time.h>
 #include <xeno/page_ref.h>
 #include <pv/mm.h>
@@ -134,6 +135,22 @@ void domain_pause(struct domain *d)
     }
 }
 
+void domain_pause_quiet(struct domain *d)
+{
+    unsigned int me = smp_processor_id();
+
+    domain_pause(d);
+    d->quiesced = true;
+    /* Its vCPUs on other CPUs leave them at their next decision (the pause
+     * kicks them); one that is this CPU's current vCPU is not running guest
+     * code while we are here. */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        while (__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE) && v->processor != me)
+            cpu_relax();
+    }
+}
+
 void domain_unpause(struct domain *d)
 {
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
@@ -179,8 +196,21 @@ void domain_destroy(struct domain *d)
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         guest_timers_stop(d->vcpus[i]);
     domain_event_destroy(d);        /* before shared_info, whose bits it clears */
+    /* Mappers of its grants lose those mappings below: none of them may be
+     * running elsewhere meanwhile, with the entries still in a TLB. */
+    for (struct domain *m = domain_list; m; m = m->next)
+        if (m != d && grant_domain_maps_any(m))
+            domain_pause_quiet(m);
     flags = pv_mm_lock();
     grant_domain_destroy(d);        /* before its frames go: it lets go of others' */
+    pv_mm_unlock(flags);
+    write_cr3(read_cr3());          /* a mapper may be this CPU's current domain */
+    for (struct domain *m = domain_list; m; m = m->next)
+        if (m->quiesced) {
+            m->quiesced = false;
+            domain_unpause(m);
+        }
+    flags = pv_mm_lock();
 
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];

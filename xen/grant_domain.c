@@ -115,6 +115,11 @@ static void drop_handles(struct domain *mapper, struct domain *granter, bool cle
     }
 }
 
+bool grant_domain_maps_any(const struct domain *d)
+{
+    return d->grant && READ_ONCE(d->grant->maptrack.used);
+}
+
 void grant_domain_destroy(struct domain *d)
 {
     struct grant_domain *g = d->grant;

@@ -118,18 +118,12 @@ static bool may_run(const struct vcpu *v)
 
 void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t affinity)
 {
-    unsigned long flags;
-    struct sched_rq *rq;
-
     spin_lock_init(&v->sched_lock);
     sched_core_init_entity(&scheduler, &v->sched, v);
     v->sched.affinity = affinity;
-    if (params) {
-        rq = sched_core_lock_entity(&scheduler, &v->sched, &flags);
-        /* Validated with the domain's config; a refusal keeps the defaults. */
+    /* Validated with the domain's config; a refusal keeps the defaults. */
+    if (params)
         (void)sched_bvt_set_params(&scheduler, &v->sched, params);
-        sched_core_unlock(rq, flags);
-    }
     v->processor = sched_core_add(&scheduler, &v->sched, now_ns());
 }
 

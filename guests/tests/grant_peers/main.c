@@ -123,6 +123,12 @@ static struct gnttab_copy to_grant(void *from, uint16_t off, uint16_t dom, unsig
         .len = len, .flags = GNTCOPY_dest_gref };
 }
 
+static bool mailbox_unmapped(void *ctx)
+{
+    const volatile struct grant_entry_v1 *gt = ctx;
+    return !(gt[MAILBOX_REF].flags & (GTF_reading | GTF_writing));
+}
+
 /* ---- peer 0: the granter */
 
 static void granter(void)
@@ -209,10 +215,11 @@ static void granter(void)
     MAILBOX->transfer_mfn = spare;
     MAILBOX->a_step = 3;
 
-    /* B is done and has unmapped the mailbox. */
+    /* B is done; its unmap of the mailbox follows its last write to it (it
+     * may run on the other CPU), so the flags clear a little later. */
     if (!peer_wait_word("B finished", &MAILBOX->b_step, 4))
         return;
-    xtest_check(!(gt[MAILBOX_REF].flags & (GTF_reading | GTF_writing)),
+    xtest_check(peer_wait("B's unmap of the mailbox", mailbox_unmapped, gt),
                 "the mailbox is still marked in use: %#x", gt[MAILBOX_REF].flags);
 }
 
@@ -312,7 +319,6 @@ static void mapper(void)
                   GNTST_general_error);
 
     /* Accept a page from A. */
-    gt = (struct grant_entry_v1 *)scratch_va(0);
     gt = own_table();
     gt[ACCEPT_REF].domid = a;
     gt[ACCEPT_REF].frame = (uint32_t)(xtest_start_info->nr_pages + 100);   /* no pfn of ours */

@@ -61,6 +61,7 @@ struct domain {
     unsigned long released_pages;           /* frames that have left the domain */
     unsigned long ram_pages;                /* guest RAM it holds (its reservation) */
     bool dying;                             /* being destroyed: frames go without a flush each */
+    bool quiesced;                          /* paused by domain_pause_quiet */
     unsigned long nr_pfns;                  /* guest-physical frames, 0 .. nr_pfns-1 */
     uint64_t *p2m;                          /* pfn -> mfn, the hypervisor's copy */
     struct shared_info *shared_info;
@@ -94,6 +95,9 @@ void domain_start(struct domain *d);
 /* Stop (pause) or let run again (unpause) every vCPU of d; pauses nest. */
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
+/* Pause d and wait until none of its vCPUs runs on another CPU (so its page
+ * tables may be changed with only a local flush); domain_destroy's. */
+void domain_pause_quiet(struct domain *d);
 /* Stop the domain for reason (SHUTDOWN_*) and report it. */
 void domain_shutdown(struct domain *d, uint32_t reason);
 /* Crash the domain: print why and the registers of the vCPU, then shut it down. */

@@ -46,11 +46,15 @@ struct grant_domain *grant_domain_of(struct domain *d);
 struct gnttab *grant_table_if_any(struct domain *d);
 /* Is mfn one of d's grant-table frames? (They cannot be given back.) */
 bool grant_frame_held(const struct domain *d, uint64_t mfn);
+/* Does d map any grant (of any domain) now? */
+bool grant_domain_maps_any(const struct domain *d);
 /*
  * At d's destruction: drop every grant d maps (its own page tables go with
  * the domain), take away every mapping other domains hold of d's grants
  * (their entries cleared, their handles freed: the frames must come back
- * with d's), and free d's table.  Caller holds the memory lock.
+ * with d's), and free d's table.  Caller holds the memory lock and has
+ * paused those other domains with domain_pause_quiet, so no other CPU holds
+ * the cleared entries in its TLB.
  */
 void grant_domain_destroy(struct domain *d);
 #endif

@@ -73,7 +73,7 @@ struct bvt_params {
 
 extern const struct sched_ops sched_bvt_ops;
 
-/* Change e's weight and warp parameters (under its run queue's lock):
+/* Change e's weight and warp parameters (it takes e's run queue's lock):
  * 0, or -EINVAL for a weight outside 1 .. BVT_MAX_WEIGHT or a warp without
  * a limit. */
 int sched_bvt_set_params(struct scheduler *s, struct sched_entity *e,
