@@ -30,6 +30,7 @@ struct vcpu {
     unsigned int id;
     struct domain *domain;
     enum vcpu_state state;
+    bool initialised;           /* has a context: built (vCPU 0) or VCPUOP_initialise */
     bool on_cpu;                /* its registers live in a CPU's trap frame */
     unsigned int pause_count;
     struct vcpu *runq_next;
