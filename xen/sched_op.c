@@ -1,10 +1,11 @@
-/* sched_op: yield, block (woken by events and vCPU timers) and shutdown; poll is not done yet. */
+/* sched_op: yield, block (woken by events and vCPU timers), poll (xen/sched_poll.c) and shutdown. */
 #include <asm/guest_access.h>
 #include <public/sched.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/sched.h>
+#include <xeno/sched_poll.h>
 #include <xeno/guest_time.h>
 
 long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
@@ -21,11 +22,14 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
         /* Events are enabled as the ABI says; with an event already pending the
          * vCPU does not sleep at all. */
         v->vcpu_info->evtchn_upcall_mask = 0;
+        v->polling = false;
         if (!v->vcpu_info->evtchn_upcall_pending) {
             v->state = VCPU_BLOCKED;
             sched_sleep(v);
         }
         return 0;
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
     case SCHEDOP_shutdown:
         if (copy_from_guest(&sd, arg, sizeof(sd)))
             return -EFAULT;

@@ -32,6 +32,7 @@ struct vcpu {
     enum vcpu_state state;
     bool initialised;           /* has a context: built (vCPU 0) or VCPUOP_initialise */
     bool on_cpu;                /* its registers live in a CPU's trap frame */
+    bool polling;               /* blocked in SCHEDOP_poll (xen/sched_poll.c) */
     unsigned int pause_count;
     struct vcpu *runq_next;
     struct vcpu_info *vcpu_info;            /* hypervisor view (direct map) */
