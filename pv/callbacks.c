@@ -15,7 +15,7 @@
 
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
-static bool guest_code_address_ok(uint64_t a)
+bool pv_guest_code_address_ok(uint64_t a)
 {
     return is_canonical(a) && guest_range_ok(a, 1);
 }
@@ -40,7 +40,7 @@ long do_set_trap_table(uint64_t list, uint64_t a2, uint64_t a3, uint64_t a4, uin
             return -EFAULT;
         if (ti.address == 0)
             return 0;
-        if (!guest_code_address_ok(ti.address))
+        if (!pv_guest_code_address_ok(ti.address))
             return -EINVAL;
         v->pv.traps[ti.vector] = (struct pv_trap){ .address = ti.address, .flags = ti.flags };
         list += sizeof(ti);
@@ -68,7 +68,7 @@ long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64
         if (reg.type >= sizeof(callback_slot) / sizeof(callback_slot[0]) ||
             callback_slot[reg.type] < 0)
             return -EINVAL;
-        if (!guest_code_address_ok(reg.address))
+        if (!pv_guest_code_address_ok(reg.address))
             return -EINVAL;
         v->pv.callbacks[callback_slot[reg.type]] = (struct pv_callback){
             .address = reg.address, .mask_events = reg.flags & CALLBACKF_mask_events };
@@ -153,30 +153,40 @@ long do_fpu_taskswitch(uint64_t set, uint64_t a2, uint64_t a3, uint64_t a4, uint
 #define DR7_ALLOWED 0xffff03ffUL
 #define DR6_FIXED 0xffff0ff0UL
 
-long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+int pv_debugreg_check(unsigned int reg, uint64_t *value)
 {
-    struct vcpu *v = current_vcpu();
-    (void)a3; (void)a4; (void)a5; (void)a6;
-
     switch (reg) {
     case 0: case 1: case 2: case 3:
-        if (!guest_range_ok(value, 1) || !is_canonical(value))
+        if (!guest_range_ok(*value, 1) || !is_canonical(*value))
             return -EPERM;
-        break;
+        return 0;
     case 6:
-        value |= DR6_FIXED;
-        break;
+        *value |= DR6_FIXED;
+        return 0;
     case 7:
-        if (value & ~DR7_ALLOWED)
+        if (*value & ~DR7_ALLOWED)
             return -EPERM;
         for (unsigned int i = 0; i < 4; i++)
-            if (((value >> (16 + 4 * i)) & 3) == 2)
+            if (((*value >> (16 + 4 * i)) & 3) == 2)
                 return -EPERM;
-        value |= 0x400;
-        break;
+        *value |= 0x400;
+        return 0;
     default:
         return -EINVAL;
     }
+}
+
+long do_set_debugreg(uint64_t reg, uint64_t value, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+    struct vcpu *v = current_vcpu();
+    int rc;
+    (void)a3; (void)a4; (void)a5; (void)a6;
+
+    if (reg > 7)
+        return -EINVAL;
+    rc = pv_debugreg_check((unsigned int)reg, &value);
+    if (rc)
+        return rc;
     v->pv.debugreg[reg] = value;
     /* Running now: make the change live (DR7 last, so no half-set breakpoint). */
     if (v->on_cpu && (reg <= 3 || reg == 7))

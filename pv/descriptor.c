@@ -16,6 +16,7 @@
 #include <xeno/string.h>
 #include <xeno/page_ref.h>
 #include <pv/mm.h>
+#include <pv/pv.h>
 
 #define DESC_PRESENT (1UL << 47)
 #define DESC_S (1UL << 44)          /* code or data, not a system descriptor */
@@ -42,24 +43,20 @@ static void free_shadows(uint64_t *mfns, unsigned int n)
             free_frames(mfn_to_page(mfns[i]), 0);
 }
 
-long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+int pv_gdt_shadow(struct domain *d, const uint64_t *guest_mfns, uint64_t entries,
+                  uint64_t *shadows)
 {
-    struct vcpu *v = current_vcpu();
-    uint64_t guest_mfns[GDT_GUEST_PAGES] = { 0 }, shadows[GDT_GUEST_PAGES] = { 0 };
     unsigned int nr;
-    (void)a3; (void)a4; (void)a5; (void)a6;
 
     if (entries > (uint64_t)GDT_GUEST_PAGES * ENTRIES_PER_FRAME)
         return -EINVAL;
     nr = (unsigned int)((entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME);
-    if (copy_from_guest(guest_mfns, frame_list, nr * sizeof(uint64_t)))
-        return -EFAULT;
     for (unsigned int i = 0; i < nr; i++) {
         struct page_info *pg;
         uint64_t *src, *dst;
-        if (!domain_owns_mfn(v->domain, guest_mfns[i]) || !(pg = alloc_frames(0))) {
+        if (!domain_owns_mfn(d, guest_mfns[i]) || !(pg = alloc_frames(0))) {
             free_shadows(shadows, i);
-            return !domain_owns_mfn(v->domain, guest_mfns[i]) ? -EINVAL : -ENOMEM;
+            return !domain_owns_mfn(d, guest_mfns[i]) ? -EINVAL : -ENOMEM;
         }
         shadows[i] = page_to_mfn(pg);
         src = mfn_to_virt(guest_mfns[i]);
@@ -72,14 +69,46 @@ long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3, uint64_t a4,
             }
         }
     }
-    /* All valid: commit. */
+    return 0;
+}
+
+void pv_gdt_free_shadows(uint64_t *shadows, uint64_t entries)
+{
+    free_shadows(shadows, (unsigned int)((entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME));
+}
+
+void pv_gdt_install(struct vcpu *v, const uint64_t *guest_mfns, const uint64_t *shadows,
+                    uint64_t entries)
+{
+    unsigned int nr = (unsigned int)((entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME);
+
     free_shadows(v->pv.gdt_shadow_mfns, v->pv.gdt_frames);
     memset(v->pv.gdt_guest_mfns, 0, sizeof(v->pv.gdt_guest_mfns));
     memset(v->pv.gdt_shadow_mfns, 0, sizeof(v->pv.gdt_shadow_mfns));
     memcpy(v->pv.gdt_guest_mfns, guest_mfns, nr * sizeof(uint64_t));
     memcpy(v->pv.gdt_shadow_mfns, shadows, nr * sizeof(uint64_t));
     v->pv.gdt_frames = nr;
-    gdt_map_guest_frames(this_cpu(), v->pv.gdt_shadow_mfns, nr);
+    v->pv.gdt_entries = (unsigned int)entries;
+    if (v->on_cpu)
+        gdt_map_guest_frames(this_cpu(), v->pv.gdt_shadow_mfns, nr);
+}
+
+long do_set_gdt(uint64_t frame_list, uint64_t entries, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+    struct vcpu *v = current_vcpu();
+    uint64_t guest_mfns[GDT_GUEST_PAGES] = { 0 }, shadows[GDT_GUEST_PAGES] = { 0 };
+    int rc;
+    (void)a3; (void)a4; (void)a5; (void)a6;
+
+    if (entries > (uint64_t)GDT_GUEST_PAGES * ENTRIES_PER_FRAME)
+        return -EINVAL;
+    if (copy_from_guest(guest_mfns, frame_list,
+                        (entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME * sizeof(uint64_t)))
+        return -EFAULT;
+    rc = pv_gdt_shadow(v->domain, guest_mfns, entries, shadows);
+    if (rc)
+        return rc;
+    pv_gdt_install(v, guest_mfns, shadows, entries);   /* all valid: commit */
     return 0;
 }
 

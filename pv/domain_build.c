@@ -262,6 +262,7 @@ static void setup_vcpu0(struct domain *d, const struct layout *l, const struct e
     pv->debugreg[6] = 0xffff0ff0;
     pv->debugreg[7] = 0x400;
     pv->cr4 = pv_initial_cr4();
+    d->vcpus[0]->initialised = true;
 }
 
 int pv_build_domain(struct domain *d, const struct domain_config *cfg,

@@ -14,10 +14,6 @@
 #include <xeno/hypercall.h>
 
 #define RFLAGS_IF (1UL << 9)
-#define RFLAGS_IOPL (3UL << 12)
-#define RFLAGS_VM (1UL << 17)
-#define RFLAGS_RESERVED_ONE (1UL << 1)
-#define RFLAGS_GUEST_SETTABLE 0x3f7fd5UL   /* arithmetic, TF, IF, DF, OF, NT, RF, AC, VIF, VIP, ID */
 /* LAR's access-rights bits: present, DPL 3, a code or data segment, executable,
  * writable (data), 64-bit (code). */
 #define AR_PRESENT (1U << 15)
@@ -79,8 +75,7 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, ui
     }
     regs->rip = ctx.rip;
     regs->cs = ctx.cs | 3;
-    regs->rflags = ((ctx.rflags & RFLAGS_GUEST_SETTABLE) & ~(RFLAGS_IOPL | RFLAGS_VM)) |
-                   RFLAGS_IF | RFLAGS_RESERVED_ONE;
+    regs->rflags = pv_guest_rflags(ctx.rflags);
     regs->rsp = ctx.rsp;
     regs->ss = ctx.ss | 3;
     if (!(ctx.flags & VGCF_in_syscall)) {

@@ -10,6 +10,7 @@
 #include <xeno/event.h>
 #include <xeno/evtchn.h>
 #include <xeno/sched.h>
+#include <xeno/sched_poll.h>
 #include <xeno/xmalloc.h>
 
 #define DOMAIN_MAX_PORTS EVTCHN_DEFAULT_MAX_PORTS
@@ -29,7 +30,8 @@ static void kick(struct evtchn_domain *ed, unsigned int vcpu)
 
 static void port_pending(struct evtchn_domain *ed, evtchn_port_t port)
 {
-    (void)ed; (void)port;       /* sched_op poll arrives with the scheduler */
+    (void)port;                 /* pollers are woken whatever port they poll */
+    sched_poll_port_pending(ed->owner);
 }
 
 static const struct evtchn_hooks hooks = {

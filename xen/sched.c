@@ -181,18 +181,42 @@ void sched_update(struct vcpu *v)
     spin_unlock_irqrestore(&v->sched_lock, flags);
 }
 
-void sched_block(struct vcpu *v)
+void sched_block_unless(struct vcpu *v, bool (*woken)(struct vcpu *v, void *ctx), void *ctx)
 {
     unsigned long flags = spin_lock_irqsave(&v->sched_lock);
 
-    v->vcpu_info->evtchn_upcall_mask = 0;
     v->state = VCPU_BLOCKED;
-    /* A sender sets the pending flag and then wakes under this lock: either
-     * it sees the vCPU blocked, or the vCPU sees its event here. */
+    /* A sender marks its event and then wakes under this lock: either it
+     * sees the vCPU blocked, or the vCPU sees its event here. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (v->vcpu_info->evtchn_upcall_pending)
+    if (woken(v, ctx))
         v->state = VCPU_RUNNABLE;
     update_locked(v);
+    spin_unlock_irqrestore(&v->sched_lock, flags);
+}
+
+static bool upcall_pending(struct vcpu *v, void *unused)
+{
+    (void)unused;
+    return v->vcpu_info->evtchn_upcall_pending;
+}
+
+void sched_block(struct vcpu *v)
+{
+    v->vcpu_info->evtchn_upcall_mask = 0;
+    sched_block_unless(v, upcall_pending, NULL);
+}
+
+void sched_set_down(struct vcpu *v, bool down)
+{
+    unsigned long flags = spin_lock_irqsave(&v->sched_lock);
+
+    if (down)
+        v->state = VCPU_DOWN;
+    else if (v->state == VCPU_DOWN)
+        v->state = VCPU_RUNNABLE;
+    if (v->sched.added)
+        update_locked(v);
     spin_unlock_irqrestore(&v->sched_lock, flags);
 }
 

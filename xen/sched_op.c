@@ -1,10 +1,11 @@
-/* sched_op: yield, block (woken by events and vCPU timers) and shutdown; poll is not done yet. */
+/* sched_op: yield, block (woken by events and vCPU timers), poll (xen/sched_poll.c) and shutdown. */
 #include <asm/guest_access.h>
 #include <public/sched.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/sched.h>
+#include <xeno/sched_poll.h>
 #include <xeno/guest_time.h>
 
 long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
@@ -20,8 +21,11 @@ long do_sched_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t 
     case SCHEDOP_block:
         /* Events are enabled as the ABI says; with an event already pending the
          * vCPU does not sleep at all. */
+        v->polling = false;
         sched_block(v);
         return 0;
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
     case SCHEDOP_shutdown:
         if (copy_from_guest(&sd, arg, sizeof(sd)))
             return -EFAULT;

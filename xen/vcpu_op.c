@@ -1,7 +1,8 @@
 /*
- * vcpu_op: where a vCPU's vcpu_info and runstate live, and whether a vCPU is
- * up. (Bringing vCPUs up and down and their timers arrive with the scheduler
- * issue.) The frame a guest names for its vcpu_info must be its own.
+ * vcpu_op: bringing a domain's vCPUs up (initialise, then up) and down, where
+ * a vCPU's vcpu_info and runstate live, and its timers. The frame a guest
+ * names for its vcpu_info must be its own. Every vCPU runs on CPU 0 for now,
+ * so the vCPU a call names is never running meanwhile unless it is the caller.
  */
 #include <asm/guest_access.h>
 #include <asm/page.h>
@@ -14,6 +15,11 @@
 #include <asm/time.h>
 #include <xeno/page_ref.h>
 #include <pv/mm.h>
+#include <pv/pv.h>
+#include <public/sched.h>
+#include <public/vcpu_context.h>
+#include <xeno/sched.h>
+#include <xeno/xmalloc.h>
 
 static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 {
@@ -49,6 +55,52 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+/* As Xen: once only (-EEXIST after), and the vCPU stays down until VCPUOP_up. */
+static long initialise(struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_guest_context *c;
+    long rc;
+
+    if (v->initialised)
+        return -EEXIST;
+    c = xmalloc(struct vcpu_guest_context);     /* 5 KiB: not on the stack */
+    if (!c)
+        return -ENOMEM;
+    rc = copy_from_guest(c, arg, sizeof(*c)) ? -EFAULT : pv_vcpu_initialise(v, c);
+    if (!rc)
+        v->initialised = true;
+    xfree(c);
+    return rc;
+}
+
+static long up(struct vcpu *v)
+{
+    if (!v->initialised)
+        return -EINVAL;
+    /* A vCPU downed while it blocked comes back runnable: its block
+     * returns, which the ABI allows at any time. */
+    sched_set_down(v, false);
+    return 0;
+}
+
+/* As Xen: taking down the last vCPU that is up powers the domain off. A vCPU
+ * that downs itself stops on the way back to the guest (pv/return.c), and
+ * resumes after this call when it is brought up again. */
+static long down(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    bool others_up = false;
+
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        others_up |= d->vcpus[i] != v && d->vcpus[i]->state != VCPU_DOWN;
+    if (!others_up) {
+        domain_shutdown(d, SHUTDOWN_poweroff);
+        return 0;
+    }
+    sched_set_down(v, true);
+    return 0;
+}
+
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64_t a5, uint64_t a6)
 {
     struct vcpu *cur = current_vcpu();
@@ -61,6 +113,12 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
         return -ENOENT;
     v = d->vcpus[vcpuid];
     switch (cmd) {
+    case VCPUOP_initialise:
+        return initialise(v, arg);
+    case VCPUOP_up:
+        return up(v);
+    case VCPUOP_down:
+        return down(v);
     case VCPUOP_is_up:
         return v->state != VCPU_DOWN;
     case VCPUOP_register_vcpu_info:

@@ -8,6 +8,8 @@
 #include <asm/percpu_offsets.h>
 #include <asm/syscall.h>
 
+#define TRAP_FRAME_RIP_OFFSET (17 * 8)          /* offsetof(struct cpu_regs, rip) */
+
         .text
         .altmacro
         .macro trap_stub vec
@@ -67,8 +69,29 @@ restore_frame:
         pop %rbx
         pop %rax
         add $16, %rsp                   /* vector and error code */
+        .globl restore_iretq
+restore_iretq:
         iretq
         .size trap_common, . - trap_common
+
+/*
+ * The iretq above faults (#GP, #NP or #SS, in the hypervisor) when the CS or SS
+ * it returns to no longer names a usable descriptor: a guest changed its GDT
+ * with update_descriptor while a vCPU of its had that selector loaded, and
+ * that vCPU is now being resumed. The fault's own return lands here, with rsp
+ * where the iretq left it: at the RIP slot of the frame it was popping.
+ * pv_return_faulted() crashes that domain (only it) and runs something else.
+ */
+        .section .ex_table, "a"
+        .quad restore_iretq, restore_iretq_fault
+        .previous
+        .type restore_iretq_fault, @function
+restore_iretq_fault:
+        sub $TRAP_FRAME_RIP_OFFSET, %rsp        /* back to the whole frame */
+        mov %rsp, %rdi
+        call pv_return_faulted
+        ud2
+        .size restore_iretq_fault, . - restore_iretq_fault
 
 /*
  * SYSCALL from a PV guest at CPL3: RCX = its RIP, R11 = its RFLAGS, RSP still

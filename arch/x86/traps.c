@@ -175,8 +175,10 @@ static void do_interrupt(struct cpu_regs *regs)
     }
     if (regs->vector < 32) {
         /* A guest access that faulted (#PF, or #GP for a non-canonical address)
-         * resumes at its fixup, which reports -EFAULT. */
-        uint64_t fixup = (regs->vector == 14 || regs->vector == 13)
+         * resumes at its fixup, which reports -EFAULT; a guest selector that
+         * would not load (#GP, #NP, #SS: the guest changed its descriptor)
+         * resumes at its own. */
+        uint64_t fixup = (regs->vector >= 11 && regs->vector <= 14)
                              ? search_exception_table(regs->rip) : 0;
         if (fixup) {
             regs->rip = fixup;

@@ -37,7 +37,8 @@ def test_debian_kernel_boots_to_init_and_powers_off():
     reports = init_reports(result.lines)
     assert any(re.match(r"kernel Linux 6\.\d+\.\d+-\d+-amd64 on hypervisor xen$", r)
                for r in reports), reports
-    assert "cpus 1" in reports, reports
+    assert "cpus %d" % linux_guest.VCPUS in reports, reports
+    assert "online %d" % linux_guest.VCPUS in reports, reports
     mem = [int(m.group(1)) for m in (re.match(r"MemTotal:\s+(\d+) kB$", r) for r in reports) if m]
     assert mem and 64 * 1024 < mem[0] <= linux_guest.MEMORY_MIB * 1024, reports
     assert "processes 200" in reports, reports

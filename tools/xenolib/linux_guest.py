@@ -27,6 +27,9 @@ KERNEL_META = "linux-image-amd64"
 BUSYBOX = "busybox-static"
 XZ_MAGIC = b"\xfd7zXZ\x00"
 MEMORY_MIB = 128
+# Two vCPUs: the kernel brings its second CPU up with VCPUOP_initialise/up and
+# runs its IPIs, per-CPU timers and spinlocks over them.
+VCPUS = 2
 CMDLINE = "console=hvc0 earlyprintk=xen keep_bootcon loglevel=5"
 
 
@@ -155,7 +158,7 @@ def prepare() -> Path:
     busybox = member(fetch(BUSYBOX), lambda n: n.lstrip(".") == "/bin/busybox")
     _write_if_changed(CACHE / "initrd.gz", initramfs(busybox, INIT.read_bytes()))
     config = CACHE / "linux-smoke.cfg"
-    _write_if_changed(config, ('name = "linux"\nmemory = %d\nkernel = "vmlinux"\n'
+    _write_if_changed(config, ('name = "linux"\nmemory = %d\nvcpus = %d\nkernel = "vmlinux"\n'
                                'ramdisk = "initrd.gz"\ncmdline = "%s"\n'
-                               % (MEMORY_MIB, CMDLINE)).encode())
+                               % (MEMORY_MIB, VCPUS, CMDLINE)).encode())
     return config

@@ -39,6 +39,39 @@ bool pv_bounce_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
 /* The guest's selectors failed to reload: enter its failsafe callback. */
 void pv_failsafe_bounce(struct vcpu *v, struct cpu_regs *regs);
 
+/* set_gdt's two halves (pv/descriptor.c): validated shadow copies of the
+ * guest's descriptor frames (entries descriptors; -EINVAL if a frame is not
+ * d's or a descriptor is refused, -ENOMEM; nothing kept on failure), and
+ * making them v's GDT, freeing the old shadows. */
+int pv_gdt_shadow(struct domain *d, const uint64_t *guest_mfns, uint64_t entries,
+                  uint64_t *shadows);
+void pv_gdt_install(struct vcpu *v, const uint64_t *guest_mfns, const uint64_t *shadows,
+                    uint64_t entries);
+/* Give back shadows pv_gdt_shadow made that were never installed. */
+void pv_gdt_free_shadows(uint64_t *shadows, uint64_t entries);
+
+/* VCPUOP_initialise (pv/vcpu_context.c): check the whole context of a vCPU
+ * that has never run and install it (0), or change nothing (-EINVAL for any
+ * refused part, -ENOMEM). c is the hypervisor's copy; it is modified. */
+struct vcpu_guest_context;
+int pv_vcpu_initialise(struct vcpu *v, struct vcpu_guest_context *c);
+
+/* The RFLAGS a guest may run with, from the value it asked for: its
+ * arithmetic flags, TF, DF, NT, RF, AC, VIF, VIP and ID; IF always on in
+ * hardware (its wish is the event mask), IOPL 0 (its IOPL is virtual), no VM. */
+#define PV_RFLAGS_GUEST_SETTABLE 0x3d4fd5UL
+static inline uint64_t pv_guest_rflags(uint64_t asked)
+{
+    return (asked & PV_RFLAGS_GUEST_SETTABLE) | (1UL << 9) | (1UL << 1);
+}
+
+/* Is a a canonical guest address a handler may live at (pv/callbacks.c)? */
+bool pv_guest_code_address_ok(uint64_t a);
+/* set_debugreg's rules for DR0-3, 6 and 7: 0 with *value made what the vCPU
+ * keeps (fixed bits set), -EPERM for a value not allowed, -EINVAL for no such
+ * register. */
+int pv_debugreg_check(unsigned int reg, uint64_t *value);
+
 /* General register n (ModRM numbering, 0 = rax .. 15 = r15) in a trap frame. */
 uint64_t *pv_gpr(struct cpu_regs *r, unsigned int n);
 /* A guest kernel's write to one of its own L1 tables (pv/ptwr.c): true if it

@@ -34,6 +34,7 @@ struct pv_vcpu {
     uint64_t gdt_guest_mfns[GDT_GUEST_PAGES];
     uint64_t gdt_shadow_mfns[GDT_GUEST_PAGES];
     unsigned int gdt_frames;
+    unsigned int gdt_entries;               /* descriptors in them (set_gdt's count) */
     unsigned int iopl;                      /* virtual IOPL (physdev_op set_iopl) */
     uint64_t debugreg[8];                   /* set_debugreg; not loaded into hardware yet */
     bool fpu_ts;                            /* fpu_taskswitch: CR0.TS as the guest sees it */

@@ -22,4 +22,13 @@ struct sched_shutdown {
 #define SHUTDOWN_watchdog 4
 #define SHUTDOWN_soft_reset 5
 #define SHUTDOWN_MAX 5
+/* SCHEDOP_poll: block until one of the ports is pending (or timeout, system
+ * time in ns, passes; 0 = none). */
+struct sched_poll {
+    uint64_t ports;             /* guest pointer to nr_ports evtchn_port_t */
+    uint32_t nr_ports;
+    uint32_t pad;
+    uint64_t timeout;
+};
+_Static_assert(sizeof(struct sched_poll) == 24, "sched_poll layout");
 #endif

@@ -32,8 +32,10 @@ struct vcpu {
     unsigned int id;
     struct domain *domain;
     enum vcpu_state state;
+    bool initialised;           /* has a context: built (vCPU 0) or VCPUOP_initialise */
     bool on_cpu;                /* its registers live in a CPU's trap frame */
     unsigned int processor;     /* the CPU it runs or last ran on */
+    bool polling;               /* blocked in SCHEDOP_poll (xen/sched_poll.c) */
     unsigned int pause_count;
     spinlock_t sched_lock;      /* orders its wakes and sleeps (xen/sched.c) */
     struct sched_entity sched;  /* its place in the run queues */

@@ -48,6 +48,12 @@ void sched_update(struct vcpu *v);
 /* SCHEDOP_block for the current vCPU: events are enabled, and it blocks
  * unless an event is already pending. */
 void sched_block(struct vcpu *v);
+/* Block the current vCPU v unless woken(v, ctx): the check runs after v is
+ * marked blocked, so an event whose sender marks it and then wakes v
+ * (sched_wake) is never missed. */
+void sched_block_unless(struct vcpu *v, bool (*woken)(struct vcpu *v, void *ctx), void *ctx);
+/* VCPUOP_down (down) and VCPUOP_up (a down vCPU becomes runnable). */
+void sched_set_down(struct vcpu *v, bool down);
 /* SCHEDOP_yield: this CPU decides again, preferring anyone else. */
 void sched_yield(void);
 /* Events are pending for v: a vCPU running on another CPU gets an
