@@ -5,6 +5,7 @@
  * hold: page-table base, GDT frames, segment selectors and bases, FPU state.
  */
 #include <asm/desc.h>
+#include <asm/guest_access.h>
 #include <asm/page.h>
 #include <asm/paging.h>
 #include <asm/percpu.h>
@@ -57,12 +58,25 @@ static bool load_data_selectors(const struct pv_vcpu *pv)
     return ok;
 }
 
+/* The new runstate, also written to the guest's registered area (Linux's
+ * steal-time accounting reads it), with the vCPU's page tables loaded. */
 static void update_runstate(struct vcpu *v, int state)
 {
+    const struct pv_vcpu *pv = &v->pv;
     uint64_t now = now_ns();
+
     v->runstate.time[v->runstate.state & 3] += now - v->runstate.state_entry_time;
     v->runstate.state = state;
     v->runstate.state_entry_time = now;
+    if (!v->runstate_guest_va)
+        return;
+    /* The area is a kernel address, which user page tables need not map. */
+    if (!pv->kernel_mode)
+        write_cr3(pv->kernel_l4_mfn << PAGE_SHIFT);
+    /* A bad address (checked at registration, unmapped since) is the guest's loss. */
+    (void)copy_to_guest(v->runstate_guest_va, &v->runstate, sizeof(v->runstate));
+    if (!pv->kernel_mode)
+        write_cr3(pv->user_l4_mfn << PAGE_SHIFT);
 }
 
 static void write_dr(unsigned int n, uint64_t v)

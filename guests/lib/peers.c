@@ -1,47 +1,27 @@
 /* Tests of several domains: the peer arguments and bounded waits (peers.h). */
 #include "peers.h"
 #include "xtest.h"
+#include "cmdline.h"
 
 static struct peers parsed;
-
-/* The value of KEY= in the command line, or NULL. */
-static const char *arg_of(const char *cmdline, const char *key)
-{
-    size_t n = strlen(key);
-
-    for (const char *p = cmdline; *p; p++)
-        if ((p == cmdline || p[-1] == ' ') && !strncmp(p, key, n) && p[n] == '=')
-            return p + n + 1;
-    return NULL;
-}
-
-static const char *number(const char *p, unsigned long *out)
-{
-    const char *start = p;
-
-    *out = 0;
-    while (*p >= '0' && *p <= '9')
-        *out = *out * 10 + (unsigned long)(*p++ - '0');
-    return p == start ? NULL : p;
-}
 
 const struct peers *peers_get(void)
 {
     const char *cmdline = xtest_start_info->cmd_line;
-    const char *self = arg_of(cmdline, "peer"), *count = arg_of(cmdline, "peers");
-    const char *ids = arg_of(cmdline, "peer_domids");
+    const char *self = cmdline_arg("peer"), *count = cmdline_arg("peers");
+    const char *ids = cmdline_arg("peer_domids");
     unsigned long v;
 
     if (parsed.count)
         return &parsed;
-    if (!self || !count || !ids || !number(self, &v) || v >= PEERS_MAX)
+    if (!self || !count || !ids || !cmdline_number(self, &v) || v >= PEERS_MAX)
         xtest_abort("no peer=K peers=N peer_domids=... on the command line '%s'", cmdline);
     parsed.self = (unsigned int)v;
-    if (!number(count, &v) || v < 2 || v > PEERS_MAX || parsed.self >= v)
+    if (!cmdline_number(count, &v) || v < 2 || v > PEERS_MAX || parsed.self >= v)
         xtest_abort("bad peers= on the command line '%s'", cmdline);
     parsed.count = (unsigned int)v;
     for (unsigned int i = 0; i < parsed.count; i++) {
-        ids = number(ids, &v);
+        ids = cmdline_number(ids, &v);
         if (!ids || v >= DOMID_FIRST_RESERVED || (i + 1 < parsed.count && *ids++ != ','))
             xtest_abort("bad peer_domids= on the command line '%s'", cmdline);
         parsed.domid[i] = (uint16_t)v;

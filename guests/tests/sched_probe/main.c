@@ -1,0 +1,159 @@
+/*
+ * A probe of the scheduler. With no mode on its command line (as the guests
+ * suite boots it) it checks the runstate accounting it is given; the
+ * scheduler tests boot it several times side by side with
+ *
+ *   mode=spin start_ms=S window_ms=W
+ *       spin, and report the share of the CPU it got between system times S
+ *       and S+W ms: "sched: share N ppm" (from its runstate: running time
+ *       over the window);
+ *   mode=latency start_ms=S window_ms=W period_us=P
+ *       from S to S+W ms, sleep on one-shot timers P us apart and report how
+ *       late it woke: "sched: wakes N mean M ns max X ns".
+ *
+ * The numbers are judged by the tests, against the weights and warps in the
+ * domains' configs; the probe itself fails only if it could not measure.
+ */
+#include "xtest.h"
+#include "cmdline.h"
+#include "events.h"
+#include <public/callback.h>
+#include <public/event_channel.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+
+#define MS 1000000UL
+
+static struct vcpu_runstate_info runstate;
+static evtchn_port_t timer_port;
+
+/* Running time so far, including the stint in progress (the area is updated
+ * when the vCPU is switched, so the current stint is not in it yet). */
+static uint64_t running_ns(uint64_t now)
+{
+    uint64_t t = runstate.time[RUNSTATE_running];
+    return runstate.state == RUNSTATE_running ? t + (now - runstate.state_entry_time) : t;
+}
+
+static void spin_until(uint64_t t)
+{
+    while (pvclock_now_ns() < t)
+        __asm__ volatile("pause");
+}
+
+static void setup_timer_events(void)
+{
+    struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
+    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+
+    upcall_vcpu_info = xtest_vcpu_info;
+    if (hc_callback_op(CALLBACKOP_register, &cb))
+        xtest_abort("cannot register the event callback");
+    if (hypercall6(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (unsigned long)&bv,
+                   0, 0, 0, 0))
+        xtest_abort("cannot bind VIRQ_TIMER");
+    timer_port = bv.port;
+}
+
+/* Sleep until system time t (a one-shot timer); false if it never came. */
+static bool sleep_until(uint64_t t)
+{
+    struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = t };
+    uint64_t before = upcall_count;
+
+    if (hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st))
+        return false;
+    for (int i = 0; i < 1000 && upcall_count == before; i++)
+        hc_sched_op(SCHEDOP_block, NULL);
+    __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    __atomic_and_fetch(&xtest_shared_info->evtchn_pending[timer_port / 64],
+                       ~(1UL << (timer_port % 64)), __ATOMIC_SEQ_CST);
+    xtest_vcpu_info->evtchn_upcall_mask = 1;
+    return upcall_count > before;
+}
+
+static void measure_share(uint64_t start, uint64_t window)
+{
+    uint64_t r0, r1;
+
+    spin_until(start);
+    r0 = running_ns(pvclock_now_ns());
+    spin_until(start + window);
+    r1 = running_ns(pvclock_now_ns());
+    printf("sched: share %lu ppm\n", (r1 - r0) * 1000000 / window);
+}
+
+static void measure_latency(uint64_t start, uint64_t window, uint64_t period)
+{
+    uint64_t n = 0, sum = 0, max = 0;
+
+    setup_timer_events();
+    spin_until(start);
+    while (pvclock_now_ns() < start + window) {
+        uint64_t deadline = pvclock_now_ns() + period, late;
+
+        if (!sleep_until(deadline))
+            xtest_abort("wake %lu: the timer never came", n);
+        late = pvclock_now_ns() - deadline;
+        xtest_check(pvclock_now_ns() >= deadline, "wake %lu came early", n);
+        sum += late;
+        max = late > max ? late : max;
+        n++;
+    }
+    xtest_check(n > 0, "no wakes in the window");
+    printf("sched: wakes %lu mean %lu ns max %lu ns\n", n, n ? sum / n : 0, max);
+}
+
+/* The default: the accounting, spinning and then blocked. */
+static void check_accounting(void)
+{
+    uint64_t t0, t1, t2, run0, wait0, block0, run1, wait1, block1;
+
+    setup_timer_events();
+    t0 = pvclock_now_ns();
+    run0 = running_ns(t0);
+    wait0 = runstate.time[RUNSTATE_runnable];
+    spin_until(t0 + (30 * MS));
+    t1 = pvclock_now_ns();
+    run1 = running_ns(t1);
+    wait1 = runstate.time[RUNSTATE_runnable];
+    /* Spinning, it was running or waiting for its CPU, nothing else. */
+    printf("spin 30 ms: running %lu us, runnable %lu us\n", (run1 - run0) / 1000,
+           (wait1 - wait0) / 1000);
+    xtest_check(run1 > run0, "no running time while spinning");
+    xtest_check(run1 - run0 + wait1 - wait0 <= t1 - t0 &&
+                run1 - run0 + wait1 - wait0 + (1 * MS) >= t1 - t0,
+                "running %lu + runnable %lu ns over %lu ns of spinning", run1 - run0,
+                wait1 - wait0, t1 - t0);
+
+    block0 = runstate.time[RUNSTATE_blocked];
+    if (!sleep_until(t1 + (30 * MS)))
+        xtest_abort("the 30 ms timer never came");
+    t2 = pvclock_now_ns();
+    block1 = runstate.time[RUNSTATE_blocked];
+    printf("sleep 30 ms: blocked %lu us of %lu us\n", (block1 - block0) / 1000, (t2 - t1) / 1000);
+    /* Blocked until the deadline, then runnable until it got its CPU. */
+    xtest_check(block1 - block0 >= (25 * MS) && block1 - block0 <= t2 - t1,
+                "blocked %lu ns while sleeping %lu ns on a 30 ms timer", block1 - block0, t2 - t1);
+    xtest_check(runstate.state == RUNSTATE_running, "runstate says %d while running",
+                runstate.state);
+}
+
+void test_main(void)
+{
+    struct vcpu_register_runstate_memory_area area = { .addr = (uint64_t)&runstate };
+    const char *mode = cmdline_arg("mode");
+    uint64_t start = cmdline_value("start_ms", 0) * (1 * MS);
+    uint64_t window = cmdline_value("window_ms", 500) * (1 * MS);
+
+    if (hc_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &area))
+        xtest_abort("cannot register the runstate area");
+    if (!mode)
+        check_accounting();
+    else if (!strncmp(mode, "spin", 4))
+        measure_share(start, window);
+    else if (!strncmp(mode, "latency", 7))
+        measure_latency(start, window, cmdline_value("period_us", 5000) * 1000);
+    else
+        xtest_abort("unknown mode on the command line '%s'", xtest_start_info->cmd_line);
+}
