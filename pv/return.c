@@ -71,7 +71,6 @@ void pv_return_to_guest(struct cpu_regs *regs)
             switch_stack_and_call(percpu_work_stack(pc), cpu_idle_loop);
         }
         pv_vcpu_load(next, regs);
-        domain_reap();
     }
     pv_deliver_pending_upcall(pc->current, regs);
 }

@@ -44,7 +44,7 @@ unsigned int boot_domain_configs(void)
     return n;
 }
 
-static bool build_one(const struct boot_module *m, const char *source)
+static struct domain *build_one(const struct boot_module *m, const char *source)
 {
     struct domain_config *cfg = xzalloc(struct domain_config);
     char err[256] = "";
@@ -93,26 +93,31 @@ static bool build_one(const struct boot_module *m, const char *source)
     printk("domain: d%u '%s' created (%s, %lu MiB, %u vCPU%s) from %s\n", d->id, d->name,
            domain_type_name(cfg->type), cfg->memory_mib, cfg->vcpus, cfg->vcpus == 1 ? "" : "s",
            source);
-    domain_start(d);
     xfree(cfg);
-    return true;
+    return d;
 
 fail_msg:
     printk("domain: %s\n", err);
     if (d)
         domain_destroy(d);     /* nothing half-built stays behind */
     xfree(cfg);
-    return false;
+    return NULL;
 }
 
 unsigned int boot_domains_start(void)
 {
-    unsigned int started = 0;
+    static struct domain *built[MB2_MAX_MODULES];
+    unsigned int n = 0;
 
     for (unsigned int i = 0; i < boot_info.nr_mods; i++) {
         const struct boot_module *m = &boot_info.mods[i];
-        if (has_prefix(m->cmdline, CONFIG_TAG))
-            started += build_one(m, m->cmdline + strlen(CONFIG_TAG));
+        if (has_prefix(m->cmdline, CONFIG_TAG) &&
+            (built[n] = build_one(m, m->cmdline + strlen(CONFIG_TAG))) != NULL)
+            n++;
     }
-    return started;
+    /* All at once when all are built: this CPU does not serve the guests'
+     * timers while it builds, so a domain started early would wait for them. */
+    for (unsigned int i = 0; i < n; i++)
+        domain_start(built[i]);
+    return n;
 }

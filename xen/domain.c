@@ -18,6 +18,7 @@
 #include <xeno/lib.h>
 #include <xeno/printk.h>
 #include <xeno/sched.h>
+#include <xeno/softirq.h>
 #include <xeno/string.h>
 #include <xeno/xmalloc.h>
 #include <public/sched.h>
@@ -170,7 +171,7 @@ void domain_shutdown(struct domain *d, uint32_t reason)
         sched_update(d->vcpus[i]);
     printk("domain: d%u '%s' shut down: %s\n", d->id, d->name,
            reason <= SHUTDOWN_MAX ? shutdown_names[reason] : "unknown");
-    sched_request_cpu(SERVICE_CPU);     /* which destroys it (domain_reap) */
+    cpu_raise_softirq(SERVICE_CPU, DOMAIN_REAP_SOFTIRQ);   /* which destroys it */
 }
 
 void domain_crash(struct domain *d, const char *why)
@@ -246,17 +247,20 @@ void domain_destroy(struct domain *d)
            (unsigned long)d->stats.cpus_used);
 }
 
-/* Destroy the domains that have stopped and no longer run anywhere; when the
- * last one is gone the run is over. Only the service CPU does it, so that
- * no guest timer callback (which run there) races it; a CPU leaves a vCPU's
- * page tables before it lets the vCPU go (pv_vcpu_save). */
-void domain_reap(void)
+/*
+ * DOMAIN_REAP_SOFTIRQ, on the service CPU only (so that no guest timer
+ * callback, which run there, races it): destroy one domain that has stopped
+ * and no longer runs anywhere (a CPU leaves a vCPU's page tables before it
+ * lets the vCPU go: pv_vcpu_save), and ask again for the next, so timers get
+ * their turn between destructions. When the last domain is gone the run is
+ * over. The housekeeping tick asks too, for domains whose vCPUs were still
+ * leaving their CPUs.
+ */
+static void domain_reap(void)
 {
     bool destroyed = false;
 
-    if (smp_processor_id() != SERVICE_CPU)
-        return;
-    for (struct domain *d = domain_list; d; d = d->next) {
+    for (struct domain *d = domain_list; d && !destroyed; d = d->next) {
         bool gone = true;
         if (d->state != DOMAIN_SHUTDOWN)
             continue;
@@ -271,4 +275,11 @@ void domain_reap(void)
         printk("xeno: all domains have ended\n");
         machine_exit(XENO_PASS, NULL);
     }
+    if (destroyed)
+        raise_softirq(DOMAIN_REAP_SOFTIRQ);
+}
+
+void domain_init(void)
+{
+    open_softirq(DOMAIN_REAP_SOFTIRQ, domain_reap);
 }

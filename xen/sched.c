@@ -80,8 +80,10 @@ static void housekeeping(void *data)
 {
     struct cpu_sched *cs = data;
 
-    if (smp_processor_id() == SERVICE_CPU)
+    if (smp_processor_id() == SERVICE_CPU) {
         keyhandler_poll();
+        raise_softirq(DOMAIN_REAP_SOFTIRQ);     /* any domain whose vCPUs have left now */
+    }
     if (!this_cpu()->current)
         sched_request();        /* idle: maybe work to pull over */
     set_timer(&cs->housekeeping, cs->housekeeping.expires + HOUSEKEEPING_NS);

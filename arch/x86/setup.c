@@ -49,7 +49,6 @@ _Noreturn void cpu_idle_loop(void)
     }
     for (;;) {
         do_softirq();
-        domain_reap();
         local_irq_disable();
         if (sched_requested()) {
             struct vcpu *v = sched_decide();
@@ -72,6 +71,7 @@ static _Noreturn void start_xeno_on_stack(void)
     time_calibrate();
     timers_init();
     sched_init(acpi_platform.nr_cpus);
+    domain_init();
     m2p_init();
     pv_mm_init();
     event_init();

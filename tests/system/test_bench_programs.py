@@ -1,12 +1,13 @@
 """The benchmark programs of guests/bench/ still run and print well-formed `bench:` lines,
 booted exactly as `tools/xeno bench` boots them. No timing is judged here: numbers
-belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py and pvmem.py). The
+belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py, pvmem.py and
+grantcopy.py). The
 work the PV memory guest did is checked (the hypervisor's counters against what it
 issued), as `tools/xeno bench mmu_batch ptwr` checks it."""
 import pytest
 
 from xenolib import bench, guesttests
-from xenolib.benchmarks import hypercall, pvmem
+from xenolib.benchmarks import grantcopy, hypercall, pvmem
 
 PVBENCH = guesttests.GuestTest(name="pvbench", environments=("pv64",), memory=8, vcpus=1,
                                cmdline="", expect_shutdown="poweroff", summary="")
@@ -164,3 +165,34 @@ def test_pvmem_tables_from_canned_measurements(monkeypatch):
     assert "emulated write/mmu_update" in text
     assert "1.470" in text                              # 1113 / 757
     assert "20,002 emulated page-table writes counted for 20,002 direct writes" in text
+
+
+@pytest.mark.parametrize("variant", ["debug", "release"])
+def test_pvgrant_guest(variant):
+    built(grantcopy.PVGRANT_CONFIG)
+    result = grantcopy.boot(variant, deterministic=True, timeout=60)
+    show("pvgrant under the %s hypervisor" % variant, result)
+    verdict = guesttests.judge(result.lines, grantcopy.PVGRANT, "pv64", result.verdict,
+                               result.timed_out)
+    assert verdict.outcome == "pass", verdict.message
+    found = assert_bench_lines(result.lines, grantcopy.NAMES)
+    assert {m.domain for m in found.values()} == {verdict.domain}
+    grantcopy.checked(variant, "icount", result)    # what the benchmark accepts
+
+
+CANNED_PVGRANT = [
+    "(d1) bench: pv_memcpy_4k cycles=516 min=516 max=516 iterations=500 batches=9",
+    "(d1) bench: pv_grant_copy_4k cycles=2064 min=2064 max=2070 iterations=500 batches=9",
+    "(d1) bench: pv_grant_copy_4k_x16 cycles=24768 min=24768 max=24800 iterations=50 "
+    "batches=9"]
+
+
+def test_grant_copy_table_from_canned_measurements(monkeypatch):
+    run = grantcopy.Run(hypercall.parse(CANNED_PVGRANT))
+    canned = {(v, mode): run for v in grantcopy.VARIANTS for mode in hypercall.MODES}
+    monkeypatch.setattr(grantcopy, "_measured", canned)
+    text = bench.format_table(grantcopy.grant_copy())
+    print(text)
+    assert "grant copy x16/memcpy" in text
+    assert "1548.00" in text and "3.000" in text        # 24768 / 16; 1548 / 516
+    assert "grant copy x1/memcpy (icount): debug 4.000, release 4.000" in text

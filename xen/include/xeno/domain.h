@@ -107,7 +107,8 @@ void domain_crash(struct domain *d, const char *why);
 /* Return every frame and free the domain; reports how many frames came back. */
 void domain_destroy(struct domain *d);
 /* Destroy stopped domains that no CPU runs; ends the run after the last. */
-void domain_reap(void);
+/* Set up the destruction of domains that have ended (DOMAIN_REAP_SOFTIRQ). */
+void domain_init(void);
 /* Is mfn a frame of d's that the hypervisor itself holds (shared_info, a
  * registered vcpu_info)? The guest cannot give those back. */
 bool page_is_xen_held(const struct domain *d, uint64_t mfn);

@@ -12,6 +12,7 @@
 enum softirq_nr {
     TIMER_SOFTIRQ,
     SCHEDULE_SOFTIRQ,       /* reserved for the scheduler */
+    DOMAIN_REAP_SOFTIRQ,    /* destroy a domain that has ended (xen/domain.c) */
     NR_SOFTIRQS
 };
 
