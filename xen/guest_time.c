@@ -65,12 +65,23 @@ static void fire_periodic(void *data)
     }
 }
 
+/* A poll timed out: wake the vCPU if it still polls (sched_wake wakes it only
+ * if it is blocked; an early or late wake is allowed by the ABI). */
+static void poll_timeout(void *data)
+{
+    struct vcpu *v = data;
+
+    if (__atomic_exchange_n(&v->polling, false, __ATOMIC_ACQ_REL))
+        sched_wake(v);
+}
+
 static void ensure_init(struct vcpu *v)
 {
     if (v->timers_ready)
         return;
     init_timer(&v->singleshot_timer, fire, v, SERVICE_CPU);
     init_timer(&v->periodic_timer, fire_periodic, v, SERVICE_CPU);
+    init_timer(&v->poll_timer, poll_timeout, v, SERVICE_CPU);
     v->timers_ready = true;
 }
 
@@ -102,4 +113,11 @@ void guest_timers_stop(struct vcpu *v)
     v->timer_period_ns = 0;
     stop_timer(&v->singleshot_timer);
     stop_timer(&v->periodic_timer);
+    stop_timer(&v->poll_timer);
+}
+
+void guest_poll_timer_set(struct vcpu *v, uint64_t deadline_ns)
+{
+    ensure_init(v);
+    set_timer(&v->poll_timer, deadline_ns);
 }

@@ -33,6 +33,10 @@ static void dump_domains(void)
                    vcpu_states[v->state], v->pause_count ? ", paused" : "",
                    v->on_cpu ? ", running" : "", v->pv.regs.rip, v->pv.regs.rsp,
                    v->pv.regs.cs, v->pv.kernel_mode ? "kernel" : "user");
+            printk("keys:     cpu%u%s%s, upcall pending %u mask %u\n", v->processor,
+                   v->sched.runnable ? ", wants a CPU" : "",
+                   v->sched.running ? ", its CPU's current" : "",
+                   v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask);
         }
     }
 }

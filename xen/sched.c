@@ -230,10 +230,12 @@ void sched_yield(void)
 
 void vcpu_kick(struct vcpu *v)
 {
-    if (v->state == VCPU_BLOCKED) {
-        sched_wake(v);
-        return;
-    }
+    /* Always under the vCPU's lock, never by a look at its state first: the
+     * sender's store of the pending flags must be ordered before that look,
+     * and the lock orders it against the vCPU's own check in
+     * sched_block_unless (a plain read could see it still runnable while
+     * it blocks without seeing the event). */
+    sched_wake(v);
     /* Any interrupt sends it back through the return path, which delivers
      * the upcall; one running here gets it on the way out anyway. */
     if (__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE) &&

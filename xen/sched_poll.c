@@ -11,6 +11,7 @@
 #include <xeno/domain.h>
 #include <xeno/errno.h>
 #include <xeno/evtchn.h>
+#include <xeno/guest_time.h>
 #include <xeno/sched.h>
 #include <xeno/sched_poll.h>
 
@@ -22,12 +23,16 @@ struct poll_ports {
 };
 
 /* A polled port is pending, or an upcall it could take now is due (which
- * ends the poll too, as in Xen). */
+ * ends the poll too, as in Xen), or the poll was ended already: its timeout
+ * or a port of the domain turning pending cleared v->polling, maybe before
+ * the vCPU blocked, where their wake would find nothing to wake. */
 static bool poll_done(struct vcpu *v, void *ctx)
 {
     const struct poll_ports *pp = ctx;
     const struct vcpu_info *vi = v->vcpu_info;
 
+    if (!__atomic_load_n(&v->polling, __ATOMIC_ACQUIRE))
+        return true;
     for (uint32_t i = 0; i < pp->nr; i++)
         if (evtchn_port_is_pending(&v->domain->evtchn, pp->port[i]))
             return true;
@@ -52,13 +57,14 @@ long sched_poll(struct vcpu *v, uint64_t arg)
     for (uint32_t i = 0; i < pp.nr; i++)
         if (!evtchn_port_valid(&d->evtchn, pp.port[i]))
             return -EINVAL;
-    if (poll_done(v, &pp))
-        return 0;
-    /* No poll timer yet: a poll with a timeout returns at once, as if it had
-     * timed out (Linux's spinlocks poll without one). */
+    __atomic_store_n(&v->polling, true, __ATOMIC_SEQ_CST);
+    /* The timeout is an absolute system time; 0 waits for ever. */
     if (p.timeout)
-        return 0;
-    v->polling = true;
+        guest_poll_timer_set(v, p.timeout);
+    /* Checks the ports once marked blocked: stays runnable if one is
+     * pending already. The vCPU leaves its CPU on the way out of this call;
+     * whoever wakes it clears `polling` (a stale flag, after a poll that
+     * did not sleep, can only cause a wake-up, which the ABI allows). */
     sched_block_unless(v, poll_done, &pp);
     return 0;
 }

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import contract, domaincfg, image, paths, platforms
-from .errors import EXIT_NO_VERDICT
+from .errors import EXIT_NO_VERDICT, XenoError
 
 # After XENO-STATUS the hypervisor ends the emulator itself; give it this long.
 VERDICT_GRACE_S = 10

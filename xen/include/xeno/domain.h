@@ -44,6 +44,7 @@ struct vcpu {
     uint64_t runstate_guest_va;             /* 0: none registered */
     struct vcpu_runstate_info runstate;
     struct timer singleshot_timer, periodic_timer;  /* VIRQ_TIMER (xen/guest_time.c) */
+    struct timer poll_timer;                /* ends a SCHEDOP_poll with a timeout */
     uint64_t timer_period_ns;
     bool timers_ready;
     struct pv_vcpu pv;

@@ -17,4 +17,6 @@ void guest_timer_set(struct vcpu *v, uint64_t deadline_ns);
 void guest_timer_set_periodic(struct vcpu *v, uint64_t period_ns);
 /* Stop both before the vCPU goes away. */
 void guest_timers_stop(struct vcpu *v);
+/* End v's SCHEDOP_poll at system time deadline_ns (one in the past: at once). */
+void guest_poll_timer_set(struct vcpu *v, uint64_t deadline_ns);
 #endif
