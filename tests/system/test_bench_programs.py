@@ -1,13 +1,13 @@
 """The benchmark programs of guests/bench/ still run and print well-formed `bench:` lines,
 booted exactly as `tools/xeno bench` boots them. No timing is judged here: numbers
-belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py, pvmem.py and
-grantcopy.py). The
+belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py, pvmem.py,
+grantcopy.py and evtchn.py). The
 work the PV memory guest did is checked (the hypervisor's counters against what it
 issued), as `tools/xeno bench mmu_batch ptwr` checks it."""
 import pytest
 
 from xenolib import bench, guesttests
-from xenolib.benchmarks import grantcopy, hypercall, pvmem
+from xenolib.benchmarks import evtchn, grantcopy, hypercall, pvmem
 
 PVBENCH = guesttests.GuestTest(name="pvbench", environments=("pv64",), memory=8, vcpus=1,
                                cmdline="", expect_shutdown="poweroff", summary="")
@@ -196,3 +196,46 @@ def test_grant_copy_table_from_canned_measurements(monkeypatch):
     assert "grant copy x16/memcpy" in text
     assert "1548.00" in text and "3.000" in text        # 24768 / 16; 1548 / 516
     assert "grant copy x1/memcpy (icount): debug 4.000, release 4.000" in text
+
+
+@pytest.mark.parametrize("variant", ["debug", "release"])
+@pytest.mark.parametrize("placement", evtchn.PLACEMENTS)
+def test_pvevtchn_pair(variant, placement):
+    for config in evtchn.configs(placement):
+        built(config)
+    result = evtchn.boot(variant, placement, deterministic=True, timeout=60)
+    show("pvevtchn (%s) under the %s hypervisor" % (placement, variant), result)
+    verdict = guesttests.judge(result.lines, evtchn.PVEVTCHN, "pv64", result.verdict,
+                               result.timed_out)
+    assert verdict.outcome == "pass", verdict.message
+    found = assert_bench_lines(result.lines, evtchn.NAMES[placement])
+    assert {m.domain for m in found.values()} == {evtchn.PVEVTCHN.peer_domid(0)}
+    clock = evtchn.parse_clock(result.lines)
+    assert clock is not None and clock.domain == evtchn.PVEVTCHN.peer_domid(0)
+    evtchn.checked(variant, placement, "icount", result)    # what the benchmark accepts
+
+
+CANNED_PVEVTCHN = [
+    "(d1) bench-clock: tsc_to_system_mul=2147483648 tsc_shift=1",
+    "(d1) bench: pv_evtchn_rtt cycles=8000 min=7990 max=8100 iterations=500 batches=9",
+    "(d1) bench: pv_yield_alone cycles=800 min=800 max=810 iterations=500 batches=9",
+    "(d1) bench: pv_yield_pair cycles=1500 min=1490 max=1520 iterations=500 batches=9"]
+
+
+def test_evtchn_tables_from_canned_measurements(monkeypatch):
+    clock = evtchn.parse_clock(CANNED_PVEVTCHN)
+    assert (clock.domain, clock.mul, clock.shift) == (1, 2 ** 31, 1)
+    assert clock.ns(8000) == 8000.0                     # (8000 << 1) * 2^31 >> 32
+    assert evtchn.parse_clock(["bench-clock: tsc_to_system_mul=x tsc_shift=0"]) is None
+    run = evtchn.Run(hypercall.parse(CANNED_PVEVTCHN), clock)
+    canned = {(v, p, mode): run for v in evtchn.VARIANTS for p in evtchn.PLACEMENTS
+              for mode in hypercall.MODES}
+    monkeypatch.setattr(evtchn, "_measured", canned)
+    text = bench.format_table(evtchn.evtchn_pingpong())
+    print(text)
+    assert "2 CPUs/1 CPU" in text
+    assert "8000.00" in text and "4000.00" in text and "1.000" in text
+    text = bench.format_table(evtchn.vcpu_switch())
+    print(text)
+    assert "pair/alone" in text and "1.875" in text     # 1500 / 800
+    assert "debug [icount] 700 ns" in text
