@@ -38,17 +38,21 @@ static struct domain *peer_domain(uint16_t id)
     return d && d->state != DOMAIN_BUILDING && d->state != DOMAIN_DEAD ? d : NULL;
 }
 
-/* The domain setup_table and query_size act on: *status says why not. */
-static struct domain *table_owner(struct domain *self, uint16_t id, int16_t *status)
+/* The grants of the domain setup_table and query_size act on (under the memory
+ * lock): NULL, and *status says why, when there is none. */
+static struct grant_domain *table_owner(struct domain *self, uint16_t id, int16_t *status)
 {
     struct domain *d = id == DOMID_SELF ? self : peer_domain(id);
+    struct grant_domain *g = NULL;
 
     *status = GNTST_okay;
     if (!d)
         *status = GNTST_bad_domain;
     else if (d != self && !self->privileged)
         *status = GNTST_permission_denied;
-    return *status == GNTST_okay ? d : NULL;
+    else if (!(g = grant_domain_of(d)))
+        *status = GNTST_general_error;
+    return g;
 }
 
 /* ---- map_grant_ref and unmap_grant_ref */
@@ -332,24 +336,19 @@ static long run_batch(struct vcpu *v, unsigned int cmd, uint64_t uop, uint64_t c
 
 /* ---- the table itself */
 
-static long setup_table(struct domain *self, uint64_t uop, uint64_t count)
+static long setup_table(struct domain *self, uint64_t uop)
 {
     struct gnttab_setup_table op;
     uint64_t mfns[GRANT_DOMAIN_FRAMES];
-    struct grant_domain *g = NULL;
-    struct domain *d;
+    struct grant_domain *g;
     unsigned long lock;
 
-    if (count != 1)
-        return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
     if (!guest_range_ok(op.frame_list, (uint64_t)op.nr_frames * sizeof(uint64_t)))
         return -EFAULT;
     lock = pv_mm_lock();
-    d = table_owner(self, op.dom, &op.status);
-    if (d && !(g = grant_domain_of(d)))
-        op.status = GNTST_general_error;
+    g = table_owner(self, op.dom, &op.status);
     if (g) {
         if (op.nr_frames > g->table.max_frames)
             op.status = GNTST_general_error;
@@ -368,26 +367,18 @@ static long setup_table(struct domain *self, uint64_t uop, uint64_t count)
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
 
-static long query_size(struct domain *self, uint64_t uop, uint64_t count)
+static long query_size(struct domain *self, uint64_t uop)
 {
     struct gnttab_query_size op;
     struct grant_domain *g;
-    struct domain *d;
     unsigned long lock;
 
-    if (count != 1)
-        return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
     lock = pv_mm_lock();
-    d = table_owner(self, op.dom, &op.status);
-    if (d) {
-        g = grant_domain_of(d);
-        if (g)
-            gnttab_query_size(&g->table, &op);
-        else
-            op.status = GNTST_general_error;
-    }
+    g = table_owner(self, op.dom, &op.status);
+    if (g)
+        gnttab_query_size(&g->table, &op);
     pv_mm_unlock(lock);
     return copy_to_guest(uop, &op, sizeof(op)) ? -EFAULT : 0;
 }
@@ -436,10 +427,11 @@ long do_grant_table_op(uint64_t cmd64, uint64_t uop, uint64_t count, uint64_t a4
     case GNTTABOP_transfer:
     case GNTTABOP_copy:
         return run_batch(v, cmd, uop, count);
+    /* One op each, as in Xen. */
     case GNTTABOP_setup_table:
-        return setup_table(v->domain, uop, count);
+        return count == 1 ? setup_table(v->domain, uop) : -EINVAL;
     case GNTTABOP_query_size:
-        return query_size(v->domain, uop, count);
+        return count == 1 ? query_size(v->domain, uop) : -EINVAL;
     case GNTTABOP_set_version:
         return set_version(uop);
     case GNTTABOP_get_version:

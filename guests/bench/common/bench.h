@@ -18,6 +18,7 @@
 #define BENCH_NR_EXIT 60
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 #define BENCH_BATCHES 9
@@ -56,26 +57,55 @@ static inline void bench_sort(uint64_t *v, unsigned int n)
     }
 }
 
-/* One warm-up batch (not counted), then BENCH_BATCHES of LOOP and EMPTY, each run
- * through RUN. */
-static inline struct bench_result bench_measure(bench_runner run, bench_loop loop,
-                                                bench_loop empty, uint64_t nr,
-                                                uint64_t arg, const void *entry)
+/* One batch of a measurement: runs the measured loop (EMPTY false) or its empty
+ * twin (the same loop without the measured operation) ITERATIONS times and returns
+ * the TSC cycles it took. CTX is the caller's. */
+typedef uint64_t (*bench_batch)(const void *ctx, bool empty, uint64_t iterations);
+
+/* One warm-up batch of each (not counted), then BENCH_BATCHES of each. A batch's
+ * cost: the loop's cycles minus the empty twin's, divided by OPS (the operations
+ * one batch of ITERATIONS counts for), rounded; the median and the extremes. */
+static inline struct bench_result bench_batches(bench_batch batch, const void *ctx,
+                                                uint64_t iterations, uint64_t ops)
 {
     uint64_t per[BENCH_BATCHES];
-    const uint64_t n = BENCH_ITERATIONS;
 
-    run(loop, n, nr, arg, entry);
-    run(empty, n, nr, arg, entry);
+    batch(ctx, false, iterations);
+    batch(ctx, true, iterations);
     for (unsigned int b = 0; b < BENCH_BATCHES; b++) {
-        uint64_t full = run(loop, n, nr, arg, entry);
-        uint64_t base = run(empty, n, nr, arg, entry);
+        uint64_t full = batch(ctx, false, iterations);
+        uint64_t base = batch(ctx, true, iterations);
         uint64_t diff = full > base ? full - base : 0;
-        per[b] = (diff + n / 2) / n;
+        per[b] = (diff + ops / 2) / ops;
     }
     bench_sort(per, BENCH_BATCHES);
     return (struct bench_result){ .cycles = per[BENCH_BATCHES / 2], .min = per[0],
                                   .max = per[BENCH_BATCHES - 1] };
+}
+
+struct bench_measure_ctx {
+    bench_runner run;
+    bench_loop loop, empty;
+    uint64_t nr, arg;
+    const void *entry;
+};
+
+static inline uint64_t bench_measure_batch(const void *ctx, bool empty, uint64_t iterations)
+{
+    const struct bench_measure_ctx *m = ctx;
+
+    return m->run(empty ? m->empty : m->loop, iterations, m->nr, m->arg, m->entry);
+}
+
+/* bench_batches of BENCH_ITERATIONS of LOOP and EMPTY (loops.S), each run through
+ * RUN. */
+static inline struct bench_result bench_measure(bench_runner run, bench_loop loop,
+                                                bench_loop empty, uint64_t nr,
+                                                uint64_t arg, const void *entry)
+{
+    const struct bench_measure_ctx m = { run, loop, empty, nr, arg, entry };
+
+    return bench_batches(bench_measure_batch, &m, BENCH_ITERATIONS, BENCH_ITERATIONS);
 }
 
 #define BENCH_LINE_FMT "bench: %s cycles=%lu min=%lu max=%lu iterations=%u batches=%u\n"

@@ -32,7 +32,7 @@
  * extremes per iteration.
  */
 #include "xtest.h"
-#include "bench.h"
+#include "pvguest.h"
 #include "cmdline.h"
 #include "events.h"
 #include "peers.h"
@@ -45,14 +45,6 @@
 
 static evtchn_port_t port;              /* this peer's end of the channel */
 static struct evtchn_send send_op;
-
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return (uint64_t)hi << 32 | lo;
-}
 
 static long evtchn_op(unsigned int cmd, void *arg)
 {
@@ -95,57 +87,22 @@ static void notify(void)
 
 static uint64_t loop_rtt(uint64_t iterations)
 {
-    uint64_t start = tsc();
+    uint64_t start = bench_tsc();
 
     for (uint64_t i = 0; i < iterations; i++) {
         notify();
         wait_event();
     }
-    return tsc() - start;
+    return bench_tsc() - start;
 }
 
 static uint64_t loop_yield(uint64_t iterations)
 {
-    uint64_t start = tsc();
+    uint64_t start = bench_tsc();
 
     for (uint64_t i = 0; i < iterations; i++)
         hc_sched_op(SCHEDOP_yield, NULL);
-    return tsc() - start;
-}
-
-static uint64_t loop_empty(uint64_t iterations)
-{
-    uint64_t start = tsc();
-
-    for (uint64_t i = 0; i < iterations; i++)
-        __asm__ volatile("" ::: "memory");
-    return tsc() - start;
-}
-
-typedef uint64_t (*loop_fn)(uint64_t iterations);
-
-/* DIVISOR: what one iteration counts for (2 for pv_yield_pair: two yields). */
-static struct bench_result measure(loop_fn loop, uint64_t iterations, uint64_t divisor)
-{
-    uint64_t per[BENCH_BATCHES], n = iterations * divisor;
-
-    loop(iterations);
-    loop_empty(iterations);
-    for (unsigned int i = 0; i < BENCH_BATCHES; i++) {
-        uint64_t full = loop(iterations);
-        uint64_t base = loop_empty(iterations);
-        uint64_t diff = full > base ? full - base : 0;
-        per[i] = (diff + n / 2) / n;
-    }
-    bench_sort(per, BENCH_BATCHES);
-    return (struct bench_result){ .cycles = per[BENCH_BATCHES / 2], .min = per[0],
-                                  .max = per[BENCH_BATCHES - 1] };
-}
-
-static void report(const char *name, struct bench_result r, uint64_t iterations)
-{
-    printf("bench: %s cycles=%lu min=%lu max=%lu iterations=%lu batches=%u\n", name,
-           r.cycles, r.min, r.max, iterations, (unsigned int)BENCH_BATCHES);
+    return bench_tsc() - start;
 }
 
 static bool connect(const struct peers *p)
@@ -215,11 +172,15 @@ void test_main(void)
 
     printf("bench-clock: tsc_to_system_mul=%u tsc_shift=%d\n",
            xtest_vcpu_info->time.tsc_to_system_mul, xtest_vcpu_info->time.tsc_shift);
-    report("pv_evtchn_rtt", measure(loop_rtt, RTT_ITERATIONS, 1), RTT_ITERATIONS);
+    bench_report("pv_evtchn_rtt", bench_c_measure(loop_rtt, RTT_ITERATIONS, RTT_ITERATIONS),
+                 RTT_ITERATIONS);
     if (!with_switch)
         return;
-    report("pv_yield_alone", measure(loop_yield, YIELD_ITERATIONS, 1), YIELD_ITERATIONS);
+    bench_report("pv_yield_alone", bench_c_measure(loop_yield, YIELD_ITERATIONS, YIELD_ITERATIONS),
+                 YIELD_ITERATIONS);
     notify();                           /* peer 1: start yielding */
-    report("pv_yield_pair", measure(loop_yield, YIELD_ITERATIONS, 2), YIELD_ITERATIONS);
+    /* Every iteration is two yields: peer 0's and peer 1's. */
+    bench_report("pv_yield_pair", bench_c_measure(loop_yield, YIELD_ITERATIONS,
+                                                  2 * YIELD_ITERATIONS), YIELD_ITERATIONS);
     notify();                           /* peer 1: stop */
 }

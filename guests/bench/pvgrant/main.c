@@ -19,7 +19,7 @@
  * copy is checked once outside the timing, every op's status after each batch.
  */
 #include "xtest.h"
-#include "bench.h"
+#include "pvguest.h"
 
 #define PAGES 16
 #define MEMCPY_ITERATIONS 500
@@ -30,14 +30,6 @@ static uint8_t src[PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t dst[PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static struct gnttab_copy ops[PAGES];
 
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-    return (uint64_t)hi << 32 | lo;
-}
-
 static void copy_page(void *to, const void *from)
 {
     uint64_t n = PAGE_SIZE / 8;
@@ -45,44 +37,24 @@ static void copy_page(void *to, const void *from)
     __asm__ volatile("rep movsq" : "+D"(to), "+S"(from), "+c"(n) :: "memory");
 }
 
-typedef uint64_t (*loop_fn)(uint64_t iterations);
-
 static uint64_t loop_memcpy(uint64_t iterations)
 {
-    uint64_t start = tsc();
+    uint64_t start = bench_tsc();
 
     for (uint64_t i = 0; i < iterations; i++)
         copy_page(dst[0], src[0]);
-    return tsc() - start;
-}
-
-static uint64_t loop_memcpy_empty(uint64_t iterations)
-{
-    uint64_t start = tsc();
-
-    for (uint64_t i = 0; i < iterations; i++)
-        __asm__ volatile("" ::: "memory");
-    return tsc() - start;
+    return bench_tsc() - start;
 }
 
 static unsigned int batch;      /* ops per call in loop_copy */
 
 static uint64_t loop_copy(uint64_t iterations)
 {
-    uint64_t start = tsc();
+    uint64_t start = bench_tsc();
 
     for (uint64_t i = 0; i < iterations; i++)
         hc_grant_table_op(GNTTABOP_copy, ops, batch);
-    return tsc() - start;
-}
-
-static uint64_t loop_copy_empty(uint64_t iterations)
-{
-    uint64_t start = tsc();
-
-    for (uint64_t i = 0; i < iterations; i++)
-        __asm__ volatile("" ::: "memory");
-    return tsc() - start;
+    return bench_tsc() - start;
 }
 
 static bool statuses_ok(const char *when)
@@ -93,29 +65,6 @@ static bool statuses_ok(const char *when)
             return false;
         }
     return true;
-}
-
-static struct bench_result measure(loop_fn loop, loop_fn empty, uint64_t iterations)
-{
-    uint64_t per[BENCH_BATCHES];
-
-    loop(iterations);
-    empty(iterations);
-    for (unsigned int i = 0; i < BENCH_BATCHES; i++) {
-        uint64_t full = loop(iterations);
-        uint64_t base = empty(iterations);
-        uint64_t diff = full > base ? full - base : 0;
-        per[i] = (diff + iterations / 2) / iterations;
-    }
-    bench_sort(per, BENCH_BATCHES);
-    return (struct bench_result){ .cycles = per[BENCH_BATCHES / 2], .min = per[0],
-                                  .max = per[BENCH_BATCHES - 1] };
-}
-
-static void report(const char *name, struct bench_result r, uint64_t iterations)
-{
-    printf("bench: %s cycles=%lu min=%lu max=%lu iterations=%lu batches=%u\n", name,
-           r.cycles, r.min, r.max, iterations, (unsigned int)BENCH_BATCHES);
 }
 
 /* Whether dst[0..n-1] equal src[0..n-1]; fails the test if not. */
@@ -148,8 +97,8 @@ void test_main(void)
     copy_page(dst[0], src[0]);
     if (!copied(1, "rep movsq"))
         return;
-    r = measure(loop_memcpy, loop_memcpy_empty, MEMCPY_ITERATIONS);
-    report("pv_memcpy_4k", r, MEMCPY_ITERATIONS);
+    r = bench_c_measure(loop_memcpy, MEMCPY_ITERATIONS, MEMCPY_ITERATIONS);
+    bench_report("pv_memcpy_4k", r, MEMCPY_ITERATIONS);
 
     /* One op per call. */
     memset(dst, 0, sizeof(dst));
@@ -158,10 +107,10 @@ void test_main(void)
     if (!expect_rc("GNTTABOP_copy of one page", rc, 0) || !statuses_ok("one page") ||
         !copied(1, "GNTTABOP_copy of one page"))
         return;
-    r = measure(loop_copy, loop_copy_empty, COPY_ITERATIONS);
+    r = bench_c_measure(loop_copy, COPY_ITERATIONS, COPY_ITERATIONS);
     if (!statuses_ok("after the timed single copies"))
         return;
-    report("pv_grant_copy_4k", r, COPY_ITERATIONS);
+    bench_report("pv_grant_copy_4k", r, COPY_ITERATIONS);
 
     /* Sixteen ops per call. */
     memset(dst, 0, sizeof(dst));
@@ -170,9 +119,9 @@ void test_main(void)
     if (!expect_rc("GNTTABOP_copy of 16 pages", rc, 0) || !statuses_ok("16 pages") ||
         !copied(PAGES, "GNTTABOP_copy of 16 pages"))
         return;
-    r = measure(loop_copy, loop_copy_empty, BATCH_ITERATIONS);
+    r = bench_c_measure(loop_copy, BATCH_ITERATIONS, BATCH_ITERATIONS);
     if (!statuses_ok("after the timed batched copies") ||
         !copied(PAGES, "after the timed batched copies"))
         return;
-    report("pv_grant_copy_4k_x16", r, BATCH_ITERATIONS);
+    bench_report("pv_grant_copy_4k_x16", r, BATCH_ITERATIONS);
 }

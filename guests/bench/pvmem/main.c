@@ -25,7 +25,7 @@
  * Then the runtime's verdict.
  */
 #include "xtest.h"
-#include "bench.h"
+#include "pvguest.h"
 #include "pvmem.h"
 
 _Static_assert(PVMEM_HYPERVISOR_MMU_UPDATE == __HYPERVISOR_mmu_update, "pvmem.h");
@@ -97,30 +97,26 @@ static bool entries_are(unsigned int first, unsigned int n, uint64_t want, const
     return true;
 }
 
-/* One warm-up run, then BENCH_BATCHES runs of LOOP and EMPTY with ITERATIONS each;
- * the median, lowest and highest cost of one iteration. */
+/* A measurement: LOOP and its EMPTY twin, with their arguments after the iterations. */
+struct pvmem_measure {
+    pvmem_loop loop, empty;
+    uint64_t a, b, c;
+};
+
+static uint64_t measure_batch(const void *ctx, bool empty, uint64_t iterations)
+{
+    const struct pvmem_measure *m = ctx;
+
+    return (empty ? m->empty : m->loop)(iterations, m->a, m->b, m->c);
+}
+
+/* The median, lowest and highest cost of one iteration (bench_batches). */
 static struct bench_result measure(pvmem_loop loop, pvmem_loop empty, uint64_t iterations,
                                    uint64_t a, uint64_t b, uint64_t c)
 {
-    uint64_t per[BENCH_BATCHES];
+    const struct pvmem_measure m = { loop, empty, a, b, c };
 
-    loop(iterations, a, b, c);
-    empty(iterations, a, b, c);
-    for (unsigned int i = 0; i < BENCH_BATCHES; i++) {
-        uint64_t full = loop(iterations, a, b, c);
-        uint64_t base = empty(iterations, a, b, c);
-        uint64_t diff = full > base ? full - base : 0;
-        per[i] = (diff + iterations / 2) / iterations;
-    }
-    bench_sort(per, BENCH_BATCHES);
-    return (struct bench_result){ .cycles = per[BENCH_BATCHES / 2], .min = per[0],
-                                  .max = per[BENCH_BATCHES - 1] };
-}
-
-static void report(const char *name, struct bench_result r, uint64_t iterations)
-{
-    printf("bench: %s cycles=%lu min=%lu max=%lu iterations=%lu batches=%u\n", name,
-           r.cycles, r.min, r.max, iterations, (unsigned int)BENCH_BATCHES);
+    return bench_batches(measure_batch, &m, iterations, iterations);
 }
 
 /* The measurement runs of one loop: how many times its operation was issued. */
@@ -174,7 +170,7 @@ void test_main(void)
     issued.entries += runs(SINGLE_ITERATIONS);
     if (!entries_are(0, ENTRIES, val_b, "after the single updates"))
         return;
-    report("pv_mmu_update_single", r, SINGLE_ITERATIONS);
+    bench_report("pv_mmu_update_single", r, SINGLE_ITERATIONS);
 
     /* The whole table per call. */
     r = measure(pvmem_loop_mmu_update, pvmem_loop_mmu_update_empty, BATCH_ITERATIONS,
@@ -183,7 +179,7 @@ void test_main(void)
     issued.entries += runs(BATCH_ITERATIONS) * ENTRIES;
     if (!entries_are(0, ENTRIES, val_b, "after the batched updates"))
         return;
-    report("pv_mmu_update_512", r, BATCH_ITERATIONS);
+    bench_report("pv_mmu_update_512", r, BATCH_ITERATIONS);
 
     /* Direct writes of entry 0, emulated: check one round first. */
     if (!expect_rc("vm_assist(enable writable_pagetables)",
@@ -202,7 +198,7 @@ void test_main(void)
     issued.writes += runs(WRITE_ITERATIONS);
     if (!entries_are(0, ENTRIES, val_b, "after the emulated writes"))
         return;
-    report("pv_pte_write", r, WRITE_ITERATIONS);
+    bench_report("pv_pte_write", r, WRITE_ITERATIONS);
 
     printf("bench-work: mmu_update_calls=%lu mmu_update_entries=%lu pte_writes=%lu "
            "setup_updates=%lu\n", issued.calls, issued.entries, issued.writes,

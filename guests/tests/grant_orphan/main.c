@@ -15,6 +15,7 @@
  * the stale handles and A's refs are refused, and that it can still map a
  * grant of its own where A's page was.
  */
+#include "grants.h"
 #include "pagetable.h"
 #include "peers.h"
 #include "xtest.h"
@@ -34,89 +35,26 @@ static uint8_t pages[2][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 #define MAILBOX ((struct mailbox *)pages[0])
 static uint8_t buf[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
-static const struct peers *peers;
-
-static uint16_t other(void)
-{
-    return peers->domid[peers->self ^ 1];
-}
-
-static uint16_t self(void)
-{
-    return peers->domid[peers->self];
-}
-
-static void expect_status(const char *what, int16_t got, int16_t want)
-{
-    xtest_check(got == want, "%s: status %d, expected %d", what, got, want);
-}
-
-/* Our own table of one frame, mapped writable at scratch page 0. */
-static struct grant_entry_v1 *own_table(void)
-{
-    uint64_t frame = 0;
-    struct gnttab_setup_table op = { .dom = DOMID_SELF, .nr_frames = 1,
-                                     .frame_list = (uint64_t)&frame };
-
-    if (hc_grant_table_op(GNTTABOP_setup_table, &op, 1) || op.status)
-        xtest_abort("setup_table: status %d", op.status);
-    if (scratch_map(0, frame, PTE_RW_FLAGS))
-        xtest_abort("cannot map the grant table frame %#lx", frame);
-    return (struct grant_entry_v1 *)scratch_va(0);
-}
-
-static void grant(struct grant_entry_v1 *gt, unsigned int ref, uint16_t domid, void *page)
-{
-    gt[ref].domid = domid;
-    gt[ref].frame = (uint32_t)virt_to_mfn((uint64_t)page);
-    __atomic_store_n(&gt[ref].flags, GTF_permit_access, __ATOMIC_RELEASE);   /* flags last */
-}
-
-static int16_t map(uint16_t dom, unsigned int ref, uint64_t va, grant_handle_t *handle)
-{
-    struct gnttab_map_grant_ref op = { .host_addr = va, .flags = GNTMAP_host_map, .ref = ref,
-                                       .dom = dom, .status = 99 };
-    long rc = hc_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
-
-    if (handle)
-        *handle = op.handle;
-    return rc ? (int16_t)rc : op.status;
-}
-
-static int16_t unmap(uint64_t va, grant_handle_t handle)
-{
-    struct gnttab_unmap_grant_ref op = { .host_addr = va, .handle = handle, .status = 99 };
-    long rc = hc_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
-
-    return rc ? (int16_t)rc : op.status;
-}
-
 /* Copy 8 bytes of A's grant REF into buf: its status. */
 static int16_t copy_from_a(unsigned int ref)
 {
-    struct gnttab_copy op = {
-        .source = { .u.ref = ref, .domid = other(), .offset = 0 },
-        .dest = { .u.gmfn = virt_to_mfn((uint64_t)buf), .domid = DOMID_SELF, .offset = 0 },
-        .len = 8, .flags = GNTCOPY_source_gref, .status = 99 };
-    long rc = hc_grant_table_op(GNTTABOP_copy, &op, 1);
-
-    return rc ? (int16_t)rc : op.status;
+    return grant_copy(grant_copy_from(grant_pair_other(), ref, 0, buf, 0, 8));
 }
 
 /* ---- peer 0: the granter, which powers off with its grants mapped */
 
 static void granter(void)
 {
-    struct grant_entry_v1 *gt = own_table();
+    struct grant_entry_v1 *gt = grant_own_table();
     volatile uint64_t *data = (volatile uint64_t *)pages[1];
-    uint16_t b = other();
+    uint16_t b = grant_pair_other();
 
     memset(pages, 0, sizeof(pages));
     for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
         data[i] = DATA_WORD(i);
-    grant(gt, DATA_REF, b, pages[1]);
+    grant_page(gt, DATA_REF, b, pages[1], GTF_permit_access);
     MAILBOX->magic = MAGIC;
-    grant(gt, MAILBOX_REF, b, pages[0]);
+    grant_page(gt, MAILBOX_REF, b, pages[0], GTF_permit_access);
 
     if (!peer_wait_word("B mapped our grants", &MAILBOX->b_step, 1))
         return;
@@ -144,19 +82,21 @@ static bool granter_destroyed(void *ctx)
 
 static void mapper(void)
 {
-    uint16_t a = other();
+    uint16_t a = grant_pair_other();
     volatile struct mailbox *mb = (struct mailbox *)scratch_va(1);
     volatile uint64_t *data = (volatile uint64_t *)scratch_va(2);
     volatile uint64_t *own = (volatile uint64_t *)pages[1];
     grant_handle_t hmb = 0, hdata = 0, hown;
-    struct grant_entry_v1 *gt = own_table();
+    struct grant_entry_v1 *gt = grant_own_table();
     uint64_t v = 0;
     bool mapped = true;
 
     if (!peer_wait("A's mailbox grant", mailbox_copied, NULL))
         return;
-    expect_status("map of the mailbox", map(a, MAILBOX_REF, scratch_va(1), &hmb), GNTST_okay);
-    expect_status("map of the data page", map(a, DATA_REF, scratch_va(2), &hdata), GNTST_okay);
+    expect_status("map of the mailbox",
+                  grant_map(a, MAILBOX_REF, scratch_va(1), GNTMAP_host_map, &hmb), GNTST_okay);
+    expect_status("map of the data page",
+                  grant_map(a, DATA_REF, scratch_va(2), GNTMAP_host_map, &hdata), GNTST_okay);
     for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
         if (data[i] != DATA_WORD(i)) {
             xtest_fail("A's data through our mapping: word %u is %#lx", i, data[i]);
@@ -183,24 +123,25 @@ static void mapper(void)
                      (struct exinfo[]){ probe_write64(scratch_va(2), 1) }, 14, 2);
 
     /* The hypervisor dropped our handles with the entries. */
-    expect_status("unmap of the data page's dropped handle", unmap(scratch_va(2), hdata),
+    expect_status("unmap of the data page's dropped handle", grant_unmap(scratch_va(2), hdata),
                   GNTST_bad_handle);
-    expect_status("unmap of the mailbox's dropped handle", unmap(scratch_va(1), hmb),
+    expect_status("unmap of the mailbox's dropped handle", grant_unmap(scratch_va(1), hmb),
                   GNTST_bad_handle);
-    expect_status("map of a destroyed domain's grant", map(a, DATA_REF, scratch_va(2), NULL),
-                  GNTST_bad_domain);
+    expect_status("map of a destroyed domain's grant",
+                  grant_map(a, DATA_REF, scratch_va(2), GNTMAP_host_map, NULL), GNTST_bad_domain);
     expect_status("copy from a destroyed domain's grant", copy_from_a(DATA_REF),
                   GNTST_bad_domain);
 
     /* We carry on: our own page, granted to ourselves, maps where A's was. */
     own[0] = 0x5e1f;
-    grant(gt, SELF_REF, self(), pages[1]);
-    if (map(self(), SELF_REF, scratch_va(2), &hown) == GNTST_okay) {
+    grant_page(gt, SELF_REF, grant_pair_self(), pages[1], GTF_permit_access);
+    if (grant_map(grant_pair_self(), SELF_REF, scratch_va(2), GNTMAP_host_map, &hown) ==
+        GNTST_okay) {
         xtest_check(data[0] == 0x5e1f, "our own grant mapped reads %#lx", data[0]);
         data[1] = 0x5e2f;
         xtest_check(own[1] == 0x5e2f, "a write through our own grant mapping reads %#lx",
                     own[1]);
-        expect_status("unmap of our own grant", unmap(scratch_va(2), hown), GNTST_okay);
+        expect_status("unmap of our own grant", grant_unmap(scratch_va(2), hown), GNTST_okay);
         expect_exception("read after unmapping our own grant",
                          (struct exinfo[]){ probe_read64(scratch_va(2), &v) }, 14, 0);
     } else {
@@ -215,11 +156,5 @@ static void mapper(void)
 
 void test_main(void)
 {
-    peers = peers_get();
-    printf("peer %u of %u; domains %u and %u\n", peers->self, peers->count, peers->domid[0],
-           peers->domid[1]);
-    if (peers->self == 0)
-        granter();
-    else
-        mapper();
+    grant_pair_run(granter, mapper);
 }

@@ -6,6 +6,7 @@
  * then maps it, and from then on each side waits for the other's step number
  * in it (bounded waits, peers.h).
  */
+#include "grants.h"
 #include "pagetable.h"
 #include "peers.h"
 #include "xtest.h"
@@ -31,40 +32,6 @@ static uint8_t pages[6][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 #define MAILBOX ((struct mailbox *)pages[0])
 static uint8_t buf[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
-static const struct peers *peers;
-
-static uint16_t other(void)
-{
-    return peers->domid[peers->self ^ 1];
-}
-
-static void expect_status(const char *what, int16_t got, int16_t want)
-{
-    xtest_check(got == want, "%s: status %d, expected %d", what, got, want);
-}
-
-/* Our own table of one frame, mapped writable at scratch page 0. */
-static struct grant_entry_v1 *own_table(void)
-{
-    uint64_t frame = 0;
-    struct gnttab_setup_table op = { .dom = DOMID_SELF, .nr_frames = 1,
-                                     .frame_list = (uint64_t)&frame };
-
-    if (hc_grant_table_op(GNTTABOP_setup_table, &op, 1) || op.status)
-        xtest_abort("setup_table: status %d", op.status);
-    if (scratch_map(0, frame, PTE_RW_FLAGS))
-        xtest_abort("cannot map the grant table frame %#lx", frame);
-    return (struct grant_entry_v1 *)scratch_va(0);
-}
-
-static void grant(struct grant_entry_v1 *gt, unsigned int ref, uint16_t domid, void *page,
-                  uint16_t flags)
-{
-    gt[ref].domid = domid;
-    gt[ref].frame = (uint32_t)virt_to_mfn((uint64_t)page);
-    __atomic_store_n(&gt[ref].flags, flags, __ATOMIC_RELEASE);   /* flags last */
-}
-
 /* A's revoke: flags to 0 only if neither GTF_reading nor GTF_writing is set. */
 static bool revoke(struct grant_entry_v1 *e)
 {
@@ -74,53 +41,6 @@ static bool revoke(struct grant_entry_v1 *e)
         return false;
     return __atomic_compare_exchange_n(&e->flags, &flags, 0, false, __ATOMIC_SEQ_CST,
                                        __ATOMIC_SEQ_CST);
-}
-
-static int16_t map(uint16_t dom, unsigned int ref, uint64_t va, uint32_t flags,
-                   grant_handle_t *handle)
-{
-    struct gnttab_map_grant_ref op = { .host_addr = va, .flags = flags, .ref = ref,
-                                       .dom = dom, .status = 99 };
-    long rc = hc_grant_table_op(GNTTABOP_map_grant_ref, &op, 1);
-
-    if (handle)
-        *handle = op.handle;
-    return rc ? (int16_t)rc : op.status;
-}
-
-static int16_t unmap(uint64_t va, grant_handle_t handle)
-{
-    struct gnttab_unmap_grant_ref op = { .host_addr = va, .handle = handle, .status = 99 };
-    long rc = hc_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
-
-    return rc ? (int16_t)rc : op.status;
-}
-
-static int16_t copy(struct gnttab_copy op)
-{
-    long rc;
-
-    op.status = 99;
-    rc = hc_grant_table_op(GNTTABOP_copy, &op, 1);
-    return rc ? (int16_t)rc : op.status;
-}
-
-static struct gnttab_copy from_grant(uint16_t dom, unsigned int ref, uint16_t off, void *to,
-                                     uint16_t to_off, uint16_t len)
-{
-    return (struct gnttab_copy){
-        .source = { .u.ref = ref, .domid = dom, .offset = off },
-        .dest = { .u.gmfn = virt_to_mfn((uint64_t)to), .domid = DOMID_SELF, .offset = to_off },
-        .len = len, .flags = GNTCOPY_source_gref };
-}
-
-static struct gnttab_copy to_grant(void *from, uint16_t off, uint16_t dom, unsigned int ref,
-                                   uint16_t to_off, uint16_t len)
-{
-    return (struct gnttab_copy){
-        .source = { .u.gmfn = virt_to_mfn((uint64_t)from), .domid = DOMID_SELF, .offset = off },
-        .dest = { .u.ref = ref, .domid = dom, .offset = to_off },
-        .len = len, .flags = GNTCOPY_dest_gref };
 }
 
 static bool mailbox_unmapped(void *ctx)
@@ -133,9 +53,9 @@ static bool mailbox_unmapped(void *ctx)
 
 static void granter(void)
 {
-    struct grant_entry_v1 *gt = own_table();
-    struct gnttab_transfer t = { .domid = other(), .ref = ACCEPT_REF };
-    uint16_t b = other();
+    struct grant_entry_v1 *gt = grant_own_table();
+    struct gnttab_transfer t = { .domid = grant_pair_other(), .ref = ACCEPT_REF };
+    uint16_t b = grant_pair_other();
     grant_handle_t h;
     uint64_t spare;
 
@@ -144,14 +64,14 @@ static void granter(void)
     ((volatile uint64_t *)pages[2])[0] = 0xc3;
     for (unsigned int i = 0; i < PAGE_SIZE; i++)
         pages[3][i] = (uint8_t)(i * 3 + 5);
-    grant(gt, RW_REF, b, pages[1], GTF_permit_access);
-    grant(gt, RO_REF, b, pages[2], GTF_permit_access | GTF_readonly);
-    grant(gt, COPY_SRC_REF, b, pages[3], GTF_permit_access | GTF_readonly);
-    grant(gt, COPY_DST_REF, b, pages[4], GTF_permit_access);
-    grant(gt, OTHER_REF, NOBODY, pages[1], GTF_permit_access);
-    grant(gt, SELF_REF, peers->domid[peers->self], pages[5], GTF_permit_access);
+    grant_page(gt, RW_REF, b, pages[1], GTF_permit_access);
+    grant_page(gt, RO_REF, b, pages[2], GTF_permit_access | GTF_readonly);
+    grant_page(gt, COPY_SRC_REF, b, pages[3], GTF_permit_access | GTF_readonly);
+    grant_page(gt, COPY_DST_REF, b, pages[4], GTF_permit_access);
+    grant_page(gt, OTHER_REF, NOBODY, pages[1], GTF_permit_access);
+    grant_page(gt, SELF_REF, grant_pair_self(), pages[5], GTF_permit_access);
     MAILBOX->magic = MAGIC;
-    grant(gt, MAILBOX_REF, b, pages[0], GTF_permit_access);
+    grant_page(gt, MAILBOX_REF, b, pages[0], GTF_permit_access);
 
     /* B maps pages[1] writable and writes; we see it, and cannot revoke. */
     if (!peer_wait_word("B mapped the read-write grant", &MAILBOX->b_step, 1))
@@ -184,11 +104,13 @@ static void granter(void)
         }
     /* We may map our own grant by our own id, not through DOMID_SELF. */
     expect_status("map of our grant through DOMID_SELF",
-                  map(DOMID_SELF, SELF_REF, scratch_va(1), GNTMAP_host_map, NULL), GNTST_bad_domain);
+                  grant_map(DOMID_SELF, SELF_REF, scratch_va(1), GNTMAP_host_map, NULL),
+                  GNTST_bad_domain);
     ((volatile uint64_t *)pages[5])[0] = 0x5e1f;
-    if (map(peers->domid[peers->self], SELF_REF, scratch_va(1), GNTMAP_host_map, &h) == GNTST_okay) {
+    if (grant_map(grant_pair_self(), SELF_REF, scratch_va(1), GNTMAP_host_map, &h) ==
+        GNTST_okay) {
         xtest_check(*(volatile uint64_t *)scratch_va(1) == 0x5e1f, "self-mapping reads wrong");
-        expect_status("unmap of our own grant", unmap(scratch_va(1), h), GNTST_okay);
+        expect_status("unmap of our own grant", grant_unmap(scratch_va(1), h), GNTST_okay);
     } else {
         xtest_fail("map of our own grant by our domid failed");
     }
@@ -229,12 +151,13 @@ static bool mailbox_copied(void *ctx)
 {
     uint64_t *magic = ctx;
 
-    return copy(from_grant(other(), MAILBOX_REF, 0, buf, 0, 8)) == GNTST_okay && *magic == MAGIC;
+    return grant_copy(grant_copy_from(grant_pair_other(), MAILBOX_REF, 0, buf, 0, 8)) ==
+           GNTST_okay && *magic == MAGIC;
 }
 
 static void mapper(void)
 {
-    uint16_t a = other();
+    uint16_t a = grant_pair_other();
     volatile struct mailbox *mb = (struct mailbox *)scratch_va(1);
     volatile uint64_t *rw = (volatile uint64_t *)scratch_va(2);
     grant_handle_t hmb, h;
@@ -242,60 +165,65 @@ static void mapper(void)
 
     if (!peer_wait("A's mailbox grant", mailbox_copied, buf))
         return;
-    expect_status("map of the mailbox", map(a, MAILBOX_REF, scratch_va(1), GNTMAP_host_map, &hmb),
+    expect_status("map of the mailbox",
+                  grant_map(a, MAILBOX_REF, scratch_va(1), GNTMAP_host_map, &hmb), GNTST_okay);
+    expect_status("map read-write", grant_map(a, RW_REF, scratch_va(2), GNTMAP_host_map, &h),
                   GNTST_okay);
-    expect_status("map read-write", map(a, RW_REF, scratch_va(2), GNTMAP_host_map, &h), GNTST_okay);
     xtest_check(rw[0] == 0xa1, "read-write mapping reads %#lx", rw[0]);
     rw[0] = 0xb1;
     mb->b_step = 1;
     if (!peer_wait_word("A's write", &mb->a_step, 1))
         return;
     xtest_check(rw[1] == 0xa2, "A's write is not seen through the mapping: %#lx", rw[1]);
-    expect_status("unmap with a bad handle", unmap(scratch_va(2), 4000), GNTST_bad_handle);
-    expect_status("unmap at another address", unmap(scratch_va(3), h), GNTST_general_error);
-    expect_status("unmap", unmap(scratch_va(2), h), GNTST_okay);
+    expect_status("unmap with a bad handle", grant_unmap(scratch_va(2), 4000), GNTST_bad_handle);
+    expect_status("unmap at another address", grant_unmap(scratch_va(3), h), GNTST_general_error);
+    expect_status("unmap", grant_unmap(scratch_va(2), h), GNTST_okay);
     expect_exception("read after unmap", (struct exinfo[]){ probe_read64(scratch_va(2), NULL) },
                      14, 0);
-    expect_status("unmap twice", unmap(scratch_va(2), h), GNTST_bad_handle);
+    expect_status("unmap twice", grant_unmap(scratch_va(2), h), GNTST_bad_handle);
     mb->b_step = 2;
     if (!peer_wait_word("A's revoke", &mb->a_step, 2))
         return;
-    expect_status("map of a revoked grant", map(a, RW_REF, scratch_va(2), GNTMAP_host_map, NULL),
-                  GNTST_general_error);
+    expect_status("map of a revoked grant",
+                  grant_map(a, RW_REF, scratch_va(2), GNTMAP_host_map, NULL), GNTST_general_error);
 
     /* Read-only. */
     expect_status("writable map of a read-only grant",
-                  map(a, RO_REF, scratch_va(2), GNTMAP_host_map, NULL), GNTST_general_error);
-    if (map(a, RO_REF, scratch_va(2), GNTMAP_host_map | GNTMAP_readonly, &h) == GNTST_okay) {
+                  grant_map(a, RO_REF, scratch_va(2), GNTMAP_host_map, NULL), GNTST_general_error);
+    if (grant_map(a, RO_REF, scratch_va(2), GNTMAP_host_map | GNTMAP_readonly, &h) == GNTST_okay) {
         xtest_check(rw[0] == 0xc3, "read-only mapping reads %#lx", rw[0]);
         expect_exception("write to a read-only grant mapping",
                          (struct exinfo[]){ probe_write64(scratch_va(2), 1) }, 14, 0x3);
-        expect_status("unmap read-only", unmap(scratch_va(2), h), GNTST_okay);
+        expect_status("unmap read-only", grant_unmap(scratch_va(2), h), GNTST_okay);
     } else {
         xtest_fail("read-only map of a read-only grant failed");
     }
 
     /* Refused maps. */
-    expect_status("map of a ref beyond the table", map(a, 100000, scratch_va(2), GNTMAP_host_map, NULL),
-                  GNTST_bad_gntref);
-    expect_status("map from no domain", map(NOBODY, RW_REF, scratch_va(2), GNTMAP_host_map, NULL),
+    expect_status("map of a ref beyond the table",
+                  grant_map(a, 100000, scratch_va(2), GNTMAP_host_map, NULL), GNTST_bad_gntref);
+    expect_status("map from no domain",
+                  grant_map(NOBODY, RW_REF, scratch_va(2), GNTMAP_host_map, NULL),
                   GNTST_bad_domain);
     expect_status("map of a grant to another domain",
-                  map(a, OTHER_REF, scratch_va(2), GNTMAP_host_map, NULL), GNTST_general_error);
-    expect_status("map with device_map", map(a, COPY_DST_REF, scratch_va(2),
+                  grant_map(a, OTHER_REF, scratch_va(2), GNTMAP_host_map, NULL),
+                  GNTST_general_error);
+    expect_status("map with device_map", grant_map(a, COPY_DST_REF, scratch_va(2),
                   GNTMAP_host_map | GNTMAP_device_map, NULL), GNTST_general_error);
-    expect_status("map with contains_pte", map(a, COPY_DST_REF, scratch_va(2),
+    expect_status("map with contains_pte", grant_map(a, COPY_DST_REF, scratch_va(2),
                   GNTMAP_host_map | GNTMAP_contains_pte, NULL), GNTST_general_error);
-    expect_status("map at a hypervisor address", map(a, COPY_DST_REF, 0xffff830000000000UL,
-                  GNTMAP_host_map, NULL), GNTST_general_error);
-    expect_status("map at a misaligned address", map(a, COPY_DST_REF, scratch_va(2) + 8,
-                  GNTMAP_host_map, NULL), GNTST_general_error);
+    expect_status("map at a hypervisor address",
+                  grant_map(a, COPY_DST_REF, 0xffff830000000000UL, GNTMAP_host_map, NULL),
+                  GNTST_general_error);
+    expect_status("map at a misaligned address",
+                  grant_map(a, COPY_DST_REF, scratch_va(2) + 8, GNTMAP_host_map, NULL),
+                  GNTST_general_error);
     scratch_restore(2);
 
     /* Copies both ways. */
     memset(buf, 0, PAGE_SIZE);
-    expect_status("copy from a grant", copy(from_grant(a, COPY_SRC_REF, 0, buf, 0, PAGE_SIZE)),
-                  GNTST_okay);
+    expect_status("copy from a grant",
+                  grant_copy(grant_copy_from(a, COPY_SRC_REF, 0, buf, 0, PAGE_SIZE)), GNTST_okay);
     for (unsigned int i = 0; i < PAGE_SIZE; i++)
         if (buf[i] != (uint8_t)(i * 3 + 5)) {
             xtest_fail("copy from a grant: byte %u is %#x", i, buf[i]);
@@ -303,26 +231,27 @@ static void mapper(void)
         }
     for (unsigned int i = 0; i < PAGE_SIZE; i++)
         buf[i] = (uint8_t)(i ^ 0x5a);
-    expect_status("copy into a grant", copy(to_grant(buf, 100, a, COPY_DST_REF, 100, 200)),
-                  GNTST_okay);
-    expect_status("copy into a read-only grant", copy(to_grant(buf, 0, a, COPY_SRC_REF, 0, 8)),
-                  GNTST_general_error);
-    expect_status("copy past the grant's page", copy(to_grant(buf, 0, a, COPY_DST_REF, 4000, 200)),
+    expect_status("copy into a grant",
+                  grant_copy(grant_copy_to(buf, 100, a, COPY_DST_REF, 100, 200)), GNTST_okay);
+    expect_status("copy into a read-only grant",
+                  grant_copy(grant_copy_to(buf, 0, a, COPY_SRC_REF, 0, 8)), GNTST_general_error);
+    expect_status("copy past the grant's page",
+                  grant_copy(grant_copy_to(buf, 0, a, COPY_DST_REF, 4000, 200)),
                   GNTST_bad_copy_arg);
     expect_status("copy from a ref beyond the table",
-                  copy(from_grant(a, 100000, 0, buf, 0, 8)), GNTST_bad_gntref);
+                  grant_copy(grant_copy_from(a, 100000, 0, buf, 0, 8)), GNTST_bad_gntref);
     expect_status("copy from a grant to another domain",
-                  copy(from_grant(a, OTHER_REF, 0, buf, 0, 8)), GNTST_general_error);
+                  grant_copy(grant_copy_from(a, OTHER_REF, 0, buf, 0, 8)), GNTST_general_error);
     expect_status("copy from a grant of no domain",
-                  copy(from_grant(NOBODY, COPY_SRC_REF, 0, buf, 0, 8)), GNTST_bad_domain);
-    expect_status("copy from a revoked grant", copy(from_grant(a, RW_REF, 0, buf, 0, 8)),
-                  GNTST_general_error);
+                  grant_copy(grant_copy_from(NOBODY, COPY_SRC_REF, 0, buf, 0, 8)),
+                  GNTST_bad_domain);
+    expect_status("copy from a revoked grant",
+                  grant_copy(grant_copy_from(a, RW_REF, 0, buf, 0, 8)), GNTST_general_error);
 
     /* Accept a page from A. */
-    gt = own_table();
-    gt[ACCEPT_REF].domid = a;
-    gt[ACCEPT_REF].frame = (uint32_t)(xtest_start_info->nr_pages + 100);   /* no pfn of ours */
-    __atomic_store_n(&gt[ACCEPT_REF].flags, GTF_accept_transfer, __ATOMIC_RELEASE);
+    gt = grant_own_table();
+    grant_frame(gt, ACCEPT_REF, a, xtest_start_info->nr_pages + 100,   /* no pfn of ours */
+                GTF_accept_transfer);
     mb->b_step = 3;
     if (!peer_wait_word("A's transfer", &mb->a_step, 3))
         return;
@@ -341,17 +270,11 @@ static void mapper(void)
     }
     scratch_restore(0);
     mb->b_step = 4;
-    expect_status("unmap of the mailbox", unmap(scratch_va(1), hmb), GNTST_okay);
+    expect_status("unmap of the mailbox", grant_unmap(scratch_va(1), hmb), GNTST_okay);
     scratch_restore(1);
 }
 
 void test_main(void)
 {
-    peers = peers_get();
-    printf("peer %u of %u; domains %u and %u\n", peers->self, peers->count, peers->domid[0],
-           peers->domid[1]);
-    if (peers->self == 0)
-        granter();
-    else
-        mapper();
+    grant_pair_run(granter, mapper);
 }

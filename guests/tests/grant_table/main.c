@@ -6,6 +6,7 @@
  * without a second domain.
  */
 #include <public/memory.h>
+#include "grants.h"
 #include "pagetable.h"
 #include "xtest.h"
 
@@ -120,20 +121,6 @@ static struct gnttab_copy own_copy(uint64_t src_mfn, uint16_t src_off, uint64_t 
         .len = len, .status = 99 };
 }
 
-static int16_t copy1(struct gnttab_copy op)
-{
-    long rc = hc_grant_table_op(GNTTABOP_copy, &op, 1);
-
-    if (rc)
-        return (int16_t)rc;
-    return op.status;
-}
-
-static void expect_status(const char *what, int16_t got, int16_t want)
-{
-    xtest_check(got == want, "%s: status %d, expected %d", what, got, want);
-}
-
 static long copy_at(uint64_t ptr, void *ctx)
 {
     (void)ctx;
@@ -148,35 +135,36 @@ static void copies(void)
 
     for (unsigned int i = 0; i < PAGE_SIZE; i++)
         src_page[i] = (uint8_t)(i * 7 + 1);
-    expect_status("copy of a whole page", copy1(own_copy(src, 0, dst, 0, PAGE_SIZE)), GNTST_okay);
+    expect_status("copy of a whole page", grant_copy(own_copy(src, 0, dst, 0, PAGE_SIZE)),
+                  GNTST_okay);
     xtest_check(!memcmp(src_page, dst_page, PAGE_SIZE), "whole-page copy differs");
     memset(dst_page, 0, PAGE_SIZE);
-    expect_status("copy at offsets", copy1(own_copy(src, 100, dst, 3000, 1096)), GNTST_okay);
+    expect_status("copy at offsets", grant_copy(own_copy(src, 100, dst, 3000, 1096)), GNTST_okay);
     xtest_check(!memcmp(src_page + 100, dst_page + 3000, 1096) && dst_page[2999] == 0,
                 "copy at offsets differs or overran");
-    expect_status("copy of 0 bytes", copy1(own_copy(src, 4096, dst, 4096, 0)), GNTST_okay);
-    expect_status("copy past the source page end", copy1(own_copy(src, 4000, dst, 0, 97)),
+    expect_status("copy of 0 bytes", grant_copy(own_copy(src, 4096, dst, 4096, 0)), GNTST_okay);
+    expect_status("copy past the source page end", grant_copy(own_copy(src, 4000, dst, 0, 97)),
                   GNTST_bad_copy_arg);
-    expect_status("copy past the destination page end", copy1(own_copy(src, 0, dst, 4095, 2)),
+    expect_status("copy past the destination page end", grant_copy(own_copy(src, 0, dst, 4095, 2)),
                   GNTST_bad_copy_arg);
-    expect_status("copy at offset 65535", copy1(own_copy(src, 65535, dst, 0, 1)),
+    expect_status("copy at offset 65535", grant_copy(own_copy(src, 65535, dst, 0, 1)),
                   GNTST_bad_copy_arg);
-    expect_status("copy into a page table", copy1(own_copy(src, 0, l1, 0, 8)),
+    expect_status("copy into a page table", grant_copy(own_copy(src, 0, l1, 0, 8)),
                   GNTST_general_error);
-    expect_status("copy from a hypervisor frame", copy1(own_copy(0x200, 0, dst, 0, 8)),
+    expect_status("copy from a hypervisor frame", grant_copy(own_copy(0x200, 0, dst, 0, 8)),
                   GNTST_bad_page);
-    expect_status("copy from a frame beyond memory", copy1(own_copy(1UL << 40, 0, dst, 0, 8)),
+    expect_status("copy from a frame beyond memory", grant_copy(own_copy(1UL << 40, 0, dst, 0, 8)),
                   GNTST_bad_page);
     struct gnttab_copy op = own_copy(src, 0, dst, 0, 8);
     op.source.domid = NOBODY;
-    expect_status("copy by gmfn from another domain", copy1(op), GNTST_permission_denied);
+    expect_status("copy by gmfn from another domain", grant_copy(op), GNTST_permission_denied);
     op = own_copy(src, 0, dst, 0, 8);
     op.flags = GNTCOPY_source_gref;
     op.source.domid = NOBODY;
-    expect_status("copy from a grant of no domain", copy1(op), GNTST_bad_domain);
+    expect_status("copy from a grant of no domain", grant_copy(op), GNTST_bad_domain);
     op.source.domid = DOMID_SELF;
     op.source.u.ref = 100000;
-    expect_status("copy from a ref beyond the table", copy1(op), GNTST_bad_gntref);
+    expect_status("copy from a ref beyond the table", grant_copy(op), GNTST_bad_gntref);
 
     /* A batch: each op its own status, the bad one in the middle stops nothing. */
     memset(dst_page, 0, PAGE_SIZE);

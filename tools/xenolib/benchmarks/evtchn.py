@@ -27,13 +27,12 @@ a thread per vCPU). No timing is judged.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .. import build, guesttests, paths, runner
+from .. import guesttests, paths, runner
 from ..bench import Table, register
 from ..errors import XenoError
-from . import hypercall
+from . import guestboots, hypercall
 from .hypercall import MODE_LABEL, MODES
 
 PVEVTCHN_DIR = hypercall.BENCH_BUILD / "pvevtchn"
@@ -113,18 +112,8 @@ def measure() -> dict:
     shared by both benchmarks."""
     global _measured
     if _measured is None:
-        build.scons([str(paths.elf(v).relative_to(paths.ROOT)) for v in VARIANTS]
-                    + [str(hypercall.BENCH_BUILD.relative_to(paths.ROOT))])
         keys = [(v, p) for v in VARIANTS for p in PLACEMENTS]
-        results = {}
-        # icount boots are one host thread each: two at a time. Wall-clock ones alone.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {k + ("icount",): pool.submit(boot, k[0], k[1], True) for k in keys}
-            for key, future in futures.items():
-                results[key] = future.result()
-        for k in keys:
-            results[k + ("wall",)] = boot(k[0], k[1], False)
-        _measured = {key: checked(*key, result) for key, result in results.items()}
+        _measured = guestboots.measure(VARIANTS, keys, boot, checked)
     return _measured
 
 

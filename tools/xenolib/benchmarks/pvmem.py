@@ -22,13 +22,12 @@ measure what it says and fails.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .. import build, guesttests, paths, runner
+from .. import guesttests, paths, runner
 from ..bench import Table, register
 from ..errors import XenoError
-from . import hypercall
+from . import guestboots, hypercall
 from .hypercall import MODE_LABEL, MODE_UNIT, MODES
 
 PVMEM_CONFIG = hypercall.BENCH_BUILD / "pvmem" / "pvmem-pv64.cfg"
@@ -147,17 +146,7 @@ def measure() -> dict:
     both benchmarks."""
     global _measured
     if _measured is None:
-        build.scons([str(paths.elf(v).relative_to(paths.ROOT)) for v in VARIANTS]
-                    + [str(hypercall.BENCH_BUILD.relative_to(paths.ROOT))])
-        results = {}
-        # As in hypercall.py: icount boots two at a time, wall-clock ones alone.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {(v, "icount"): pool.submit(boot, v, True) for v in VARIANTS}
-            for key, future in futures.items():
-                results[key] = future.result()
-        for v in VARIANTS:
-            results[(v, "wall")] = boot(v, False)
-        _measured = {key: checked(key[0], key[1], result) for key, result in results.items()}
+        _measured = guestboots.measure(VARIANTS, [(v,) for v in VARIANTS], boot, checked)
     return _measured
 
 
