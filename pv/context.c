@@ -14,6 +14,7 @@
 #include <pv/pv.h>
 #include <xeno/domain.h>
 #include <xeno/guest_time.h>
+#include <xeno/sched.h>
 #include <xeno/lib.h>
 #include <asm/time.h>
 
@@ -63,11 +64,8 @@ static bool load_data_selectors(const struct pv_vcpu *pv)
 static void update_runstate(struct vcpu *v, int state)
 {
     const struct pv_vcpu *pv = &v->pv;
-    uint64_t now = now_ns();
 
-    v->runstate.time[v->runstate.state & 3] += now - v->runstate.state_entry_time;
-    v->runstate.state = state;
-    v->runstate.state_entry_time = now;
+    vcpu_runstate_change(v, state);
     if (!v->runstate_guest_va)
         return;
     /* The area is a kernel address, which user page tables need not map. */
@@ -127,14 +125,20 @@ void pv_vcpu_save(struct vcpu *v, const struct cpu_regs *frame)
     __asm__ volatile("fxsave64 %0" : "=m"(pv->fpu_state));
     pv->fpu_saved = true;
     write_dr(7, 0);
+    /* Under the scheduler's lock of the vCPU, so a sleep on another CPU
+     * either sees it still here (and this records the new state) or sees it
+     * gone (and records it itself). */
+    unsigned long flags = spin_lock_irqsave(&v->sched_lock);
     update_runstate(v, v->state == VCPU_RUNNABLE ? RUNSTATE_runnable
                        : v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
     /* Off the domain's page tables before it is let go: from the moment
      * on_cpu is clear another CPU may run the vCPU, or the domain may be
      * destroyed and its tables freed. */
     write_cr3(idle_pg_table_maddr);
+    __atomic_fetch_and(&v->domain->dirty_cpus, ~(1ULL << this_cpu()->cpu_id), __ATOMIC_SEQ_CST);
     this_cpu()->current = NULL;
     __atomic_store_n(&v->on_cpu, false, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&v->sched_lock, flags);
 }
 
 void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
@@ -150,6 +154,9 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
     __atomic_fetch_or(&v->domain->stats.cpus_used, 1ULL << pc->cpu_id, __ATOMIC_RELAXED);
     __atomic_fetch_add(&v->domain->stats.switches_in, 1, __ATOMIC_RELAXED);
     *frame = pv->regs;
+    /* Marked before its tables are loaded: a flush that misses the mark
+     * finds them reloaded after its page-table change anyway. */
+    __atomic_fetch_or(&v->domain->dirty_cpus, 1ULL << pc->cpu_id, __ATOMIC_SEQ_CST);
     write_cr3((pv->kernel_mode ? pv->kernel_l4_mfn : pv->user_l4_mfn) << PAGE_SHIFT);
     gdt_map_guest_frames(pc, pv->gdt_shadow_mfns, pv->gdt_frames);
     bool selectors_ok = load_data_selectors(pv);

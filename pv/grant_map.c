@@ -18,12 +18,6 @@
 #define PTE_AVAIL_SHIFT 9
 #define PTE_AVAIL_MASK 7U
 
-static void flush_va(struct domain *d, uint64_t va)
-{
-    /* Every vCPU runs on this CPU today (as update_va_mapping assumes). */
-    d->stats.tlb_flushes++;
-    __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
-}
 
 int pv_grant_map(struct vcpu *v, uint64_t va, uint64_t frame, uint16_t granter,
                  bool readonly, unsigned int avail, struct pv_grant_pte *where)
@@ -48,7 +42,7 @@ int pv_grant_map(struct vcpu *v, uint64_t va, uint64_t frame, uint16_t granter,
     if (rc)
         return (int)rc;
     d->stats.pt_updates++;
-    flush_va(d, va);
+    pv_flush_domain_va(d, va);
     where->l1_mfn = l1_mfn;
     where->slot = slot;
     return 0;
@@ -70,6 +64,6 @@ int pv_grant_unmap(struct domain *mapper, const struct pv_grant_pte *where, uint
     if (rc)
         return rc > 0 ? -EINVAL : rc;
     mapper->stats.pt_updates++;
-    flush_va(mapper, va);
+    pv_flush_domain_va(mapper, va);
     return 0;
 }

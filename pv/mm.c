@@ -5,6 +5,7 @@
  * allocation reference on each, a pin on each table it pinned, and a typed
  * reference on the L4 each vCPU uses as CR3.
  */
+#include <asm/flush.h>
 #include <asm/m2p.h>
 #include <asm/page.h>
 #include <asm/paging.h>
@@ -32,14 +33,28 @@ void pv_mm_unlock(unsigned long flags)
     spin_unlock_irqrestore(&mm_lock, flags);
 }
 
-/* Every vCPU runs on CPU 0 for now, so a local flush reaches every stale
- * translation; the scheduler issue turns this into a flush IPI. */
+/* Every CPU that may hold a translation through d's tables (all of them
+ * when the frame has no domain any more). */
 static void flush_all_tlbs(struct domain *d)
 {
     if (d)
-        d->stats.tlb_flushes++;
-    write_cr4(read_cr4() & ~CR4_PGE);
-    write_cr4(read_cr4() | CR4_PGE);
+        pv_flush_domain(d);
+    else
+        flush_tlb_mask(~0ULL);
+}
+
+void pv_flush_domain(struct domain *d)
+{
+    d->stats.tlb_flushes++;
+    flush_tlb_mask(__atomic_load_n(&d->dirty_cpus, __ATOMIC_SEQ_CST) | flush_this_cpu());
+}
+
+void pv_flush_domain_va(struct domain *d, uint64_t va)
+{
+    d->stats.tlb_flushes++;
+    __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+    /* Elsewhere a whole flush: simpler than carrying the address, and rare. */
+    flush_tlb_mask(__atomic_load_n(&d->dirty_cpus, __ATOMIC_SEQ_CST) & ~flush_this_cpu());
 }
 
 /* The last reference to a domain's frame is gone: it leaves the domain. */

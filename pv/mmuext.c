@@ -13,11 +13,6 @@
 #include <xeno/hypercall.h>
 #include <xeno/page_ref.h>
 
-static void flush_tlb(struct domain *d)
-{
-    d->stats.tlb_flushes++;
-    write_cr3(read_cr3());
-}
 
 static long pin(struct domain *d, uint64_t mfn, unsigned int level)
 {
@@ -42,7 +37,7 @@ static long one_op(struct vcpu *v, const struct mmuext_op *op)
             return -EINVAL;
         rc = page_unpin(mfn_to_page(op->arg1), d->id);
         if (!rc)
-            flush_tlb(d);       /* an unpinned table may be freed or retyped next */
+            pv_flush_domain(d);       /* an unpinned table may be freed or retyped next */
         return rc;
     case MMUEXT_NEW_BASEPTR:
         rc = pv_set_baseptr(v, op->arg1, 0);
@@ -53,16 +48,15 @@ static long one_op(struct vcpu *v, const struct mmuext_op *op)
         return pv_set_baseptr(v, op->arg1, 1);
     case MMUEXT_TLB_FLUSH_LOCAL:
     case MMUEXT_TLB_FLUSH_MULTI:
-    case MMUEXT_TLB_FLUSH_ALL:      /* every vCPU runs on CPU 0 for now */
-        flush_tlb(d);
+    case MMUEXT_TLB_FLUSH_ALL:      /* all of the domain's CPUs, whatever the mask */
+        pv_flush_domain(d);
         return 0;
     case MMUEXT_INVLPG_LOCAL:
     case MMUEXT_INVLPG_MULTI:
     case MMUEXT_INVLPG_ALL:
         if (!guest_range_ok(op->arg1, 1) || !is_canonical(op->arg1))
             return -EINVAL;
-        __asm__ volatile("invlpg (%0)" :: "r"(op->arg1) : "memory");
-        d->stats.tlb_flushes++;
+        pv_flush_domain_va(d, op->arg1);
         return 0;
     case MMUEXT_SET_LDT:
         return op->arg1 == 0 && op->arg2 == 0 ? 0 : -ENOSYS;   /* no LDTs yet */

@@ -51,7 +51,7 @@ long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags, uint64_t a4
     (void)a4; (void)a5; (void)a6;
 
     /* Above the flush type and ALL, flags may hold a vcpumask pointer (UVMF_MULTI);
-     * every vCPU runs on CPU 0 today, so a local flush serves it. */
+     * the flush goes to all of the domain's CPUs, so the mask is not read. */
     if (!guest_range_ok(va, 1) || !is_canonical(va))
         return -EINVAL;
     lock = pv_mm_lock();
@@ -66,14 +66,13 @@ long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags, uint64_t a4
     pv_mm_unlock(lock);
     if (rc)
         return rc;
-    if (flags & UVMF_FLUSHTYPE_MASK)
-        d->stats.tlb_flushes++;
+    /* Local or a vCPU mask: all of the domain's CPUs either way. */
     switch (flags & UVMF_FLUSHTYPE_MASK) {
     case UVMF_TLB_FLUSH:
-        write_cr3(read_cr3());
+        pv_flush_domain(d);
         break;
     case UVMF_INVLPG:
-        __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+        pv_flush_domain_va(d, va);
         break;
     }
     return 0;

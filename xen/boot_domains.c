@@ -72,7 +72,7 @@ static struct domain *build_one(const struct boot_module *m, const char *source)
                  cfg->ramdisk);
         goto fail_msg;
     }
-    if (!sched_domain_affinity(cfg->cpus, 1)) {
+    if (!sched_domain_affinity(cfg->cpus)) {
         snprintf(err, sizeof(err), "%s: key 'cpus' names no online CPU (%u online)", source,
                  nr_cpus_online);
         goto fail_msg;

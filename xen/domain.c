@@ -69,11 +69,9 @@ struct domain *domain_create(const struct domain_config *cfg)
     /* Listed at once, so a domain that fails to build is destroyed like any other. */
     d->next = domain_list;
     domain_list = d;
-    /* A domain's vCPUs share one CPU until TLB flushes reach other CPUs
-     * (docs/architecture.md): never two of them running at once. */
-    affinity = sched_domain_affinity(cfg->cpus, cfg->vcpus);
+    affinity = sched_domain_affinity(cfg->cpus);
     if (!affinity)
-        affinity = sched_domain_affinity(0, cfg->vcpus);   /* checked at boot already */
+        affinity = sched_domain_affinity(0);    /* checked at boot already */
     for (unsigned int i = 0; i < cfg->vcpus; i++) {
         struct vcpu *v = xzalloc(struct vcpu);
         if (!v) {
@@ -227,6 +225,7 @@ void domain_destroy(struct domain *d)
     released = pv_mm_release_domain(d);
     pv_mm_unlock(flags);
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        d->stats.run_ns += d->vcpus[i]->sched.run_ns;
         xfree(d->vcpus[i]);
         d->vcpus[i] = NULL;
     }
@@ -240,11 +239,12 @@ void domain_destroy(struct domain *d)
     d->state = DOMAIN_DEAD;
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
     printk("domain: d%u stats: %lu hypercalls, %lu continuations, %lu page-table updates, "
-           "%lu emulated page-table writes, %lu TLB flushes, %lu switches in, CPUs %#lx\n", d->id,
+           "%lu emulated page-table writes, %lu TLB flushes, %lu switches in, CPUs %#lx, "
+           "ran %lu us\n", d->id,
            (unsigned long)d->stats.hypercalls, (unsigned long)d->stats.continuations,
            (unsigned long)d->stats.pt_updates, (unsigned long)d->stats.emulated_pt_writes,
            (unsigned long)d->stats.tlb_flushes, (unsigned long)d->stats.switches_in,
-           (unsigned long)d->stats.cpus_used);
+           (unsigned long)d->stats.cpus_used, (unsigned long)(d->stats.run_ns / 1000));
 }
 
 /*

@@ -257,9 +257,8 @@ static void move_page(struct domain *from, struct domain *to, uint64_t mfn, uint
         to->p2m[pfn] = mfn;
     m2p_set(mfn, pfn < to->nr_pfns ? pfn : M2P_INVALID);
     /* The sender unmapped it, perhaps without a flush: no stale translation
-     * may outlive the move (every vCPU runs on this CPU today). */
-    from->stats.tlb_flushes++;
-    write_cr3(read_cr3());
+     * may outlive the move. */
+    pv_flush_domain(from);
 }
 
 static void transfer_one(struct vcpu *v, void *arg)

@@ -2,7 +2,8 @@
  * The paper's real time for guests: system time (ns since boot) published in
  * each vCPU's vcpu_time_info as a TSC scale, so a guest reads it without a
  * hypercall; and the vCPU timers that deliver VIRQ_TIMER through the guest's
- * event channel. Every vCPU runs on CPU 0 for now, so its timers live there.
+ * event channel. The timers live on the service CPU, whichever CPU the vCPU
+ * runs on (a send wakes or interrupts it there).
  */
 #include <asm/processor.h>
 #include <asm/time.h>

@@ -129,16 +129,14 @@ void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t a
     v->processor = sched_core_add(&scheduler, &v->sched, now_ns());
 }
 
-uint64_t sched_domain_affinity(uint64_t wanted, unsigned int nr_vcpus)
+uint64_t sched_domain_affinity(uint64_t wanted)
 {
-    struct sched_entity probe = { .affinity = 0 };
+    uint64_t mask = 0;
 
     for (unsigned int cpu = 0; cpu < scheduler.nr_cpus; cpu++)
         if (scheduler.rq[cpu].online && (!wanted || ((wanted >> cpu) & 1)))
-            probe.affinity |= 1ULL << cpu;
-    if (!probe.affinity || nr_vcpus <= 1)
-        return probe.affinity;
-    return 1ULL << sched_core_pick_cpu(&scheduler, &probe);
+            mask |= 1ULL << cpu;
+    return mask;
 }
 
 bool sched_vcpu_try_remove(struct vcpu *v)
@@ -152,14 +150,37 @@ bool sched_vcpu_try_remove(struct vcpu *v)
     return true;
 }
 
+void vcpu_runstate_change(struct vcpu *v, int state)
+{
+    uint64_t now = now_ns();
+
+    v->runstate.time[v->runstate.state & 3] += now - v->runstate.state_entry_time;
+    v->runstate.state = state;
+    v->runstate.state_entry_time = now;
+}
+
+/* The runstate of a vCPU on no CPU follows its wakes and sleeps (a CPU
+ * saving or loading it records its own; one with on_cpu still set will
+ * record v->state as it is now when it saves). */
+static void runstate_off_cpu(struct vcpu *v, int state)
+{
+    if (!__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE) && !v->sched.running &&
+        v->runstate.state != state)
+        vcpu_runstate_change(v, state);
+}
+
 /* Bring the run queues in line with what v may do; under v's lock. */
 static void update_locked(struct vcpu *v)
 {
     if (may_run(v)) {
+        /* Before the wake: once woken, a CPU may load it at once. */
+        runstate_off_cpu(v, RUNSTATE_runnable);
         act_on_kick(sched_core_wake(&scheduler, &v->sched, now_ns()));
     } else if (sched_core_sleep(&scheduler, &v->sched, now_ns())) {
         /* It is some CPU's current vCPU: that CPU must decide now. */
         sched_request_cpu(READ_ONCE(v->sched.cpu));
+    } else {
+        runstate_off_cpu(v, v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline);
     }
 }
 

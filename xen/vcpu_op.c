@@ -1,8 +1,9 @@
 /*
  * vcpu_op: bringing a domain's vCPUs up (initialise, then up) and down, where
  * a vCPU's vcpu_info and runstate live, and its timers. The frame a guest
- * names for its vcpu_info must be its own. Every vCPU runs on CPU 0 for now,
- * so the vCPU a call names is never running meanwhile unless it is the caller.
+ * names for its vcpu_info must be its own. A call that names another vCPU
+ * changes its state only under the scheduler's lock (up, down), or only while
+ * it is down (initialise, register_vcpu_info); timers are the caller's own.
  */
 #include <asm/guest_access.h>
 #include <asm/page.h>
@@ -122,9 +123,12 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a4, uint64
     case VCPUOP_is_up:
         return v->state != VCPU_DOWN;
     case VCPUOP_register_vcpu_info:
-        /* Any vCPU of the caller's domain: Linux's boot CPU places every CPU's
-         * vcpu_info before it brings them up. (All vCPUs share one physical CPU
-         * today, so the target is not running meanwhile.) */
+        /* Its own, or one that is down: Linux's boot CPU places every CPU's
+         * vcpu_info before it brings them up. One running elsewhere could be
+         * taking an upcall from the old place meanwhile (Xen pauses it; we
+         * refuse). */
+        if (v != cur && v->state != VCPU_DOWN)
+            return -EBUSY;
         return register_vcpu_info(v, arg);
     case VCPUOP_register_runstate_memory_area:
         if (copy_from_guest(&area, arg, sizeof(area)))

@@ -28,7 +28,9 @@ def test_debian_kernel_boots_to_init_and_powers_off():
         config = linux_guest.prepare()
     except errors.XenoError as e:
         raise AssertionError("cannot prepare the Linux guest: %s" % e) from None
-    result = runner.boot(paths.elf("debug"), "qemu", configs=[config], timeout=300)
+    # Two CPUs for its two vCPUs: they run at once, so its TLB shootdowns,
+    # IPIs and spinlock polls cross real CPUs.
+    result = runner.boot(paths.elf("debug"), "qemu", smp=2, configs=[config], timeout=300)
     print(result.message)
     print("run directory:", result.run_dir)
     print("\n".join(result.lines))

@@ -29,4 +29,7 @@ void smp_on_upcall(unsigned int vcpu);
 /* Spin with SCHEDOP_yield until *flag reaches want or about 2 s of system time
  * pass; true if it did. */
 bool smp_wait_for(volatile uint64_t *flag, uint64_t want);
+/* The same for any condition: a bound in time, not in yields, since the other
+ * vCPU may run on another CPU (a yield then returns at once). */
+bool smp_wait_until(bool (*cond)(void *ctx), void *ctx);
 #endif

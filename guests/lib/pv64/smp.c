@@ -20,16 +20,33 @@ void smp_context(struct vcpu_guest_context *c, uint64_t entry, uint64_t arg,
     c->ctrlreg[3] = xen_pfn_to_cr3(virt_to_mfn(xtest_start_info->pt_base));
 }
 
-bool smp_wait_for(volatile uint64_t *flag, uint64_t want)
+bool smp_wait_until(bool (*cond)(void *ctx), void *ctx)
 {
     uint64_t deadline = pvclock_now_ns() + 2000000000UL;
 
-    while (*flag < want) {
+    while (!cond(ctx)) {
         if (pvclock_now_ns() > deadline)
             return false;
         hc_sched_op(SCHEDOP_yield, NULL);
     }
     return true;
+}
+
+struct flag_wait {
+    volatile uint64_t *flag;
+    uint64_t want;
+};
+
+static bool flag_reached(void *ctx)
+{
+    const struct flag_wait *w = ctx;
+    return *w->flag >= w->want;
+}
+
+bool smp_wait_for(volatile uint64_t *flag, uint64_t want)
+{
+    struct flag_wait w = { flag, want };
+    return smp_wait_until(flag_reached, &w);
 }
 
 /* Tests that use the callbacks define their own. */

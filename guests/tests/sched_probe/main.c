@@ -23,6 +23,7 @@
 #include <public/vcpu.h>
 
 #define MS 1000000UL
+#define LINGER_NS (500 * MS)
 
 static struct vcpu_runstate_info runstate;
 static evtchn_port_t timer_port;
@@ -31,13 +32,36 @@ static evtchn_port_t timer_port;
  * when the vCPU is switched, so the current stint is not in it yet). The
  * pvclock may trail the hypervisor's clock by its rounding, so a stint just
  * begun can look as if it began a little in the future. */
+/* A consistent copy of the area, as Linux takes one: it changes when the
+ * vCPU is switched out and in, which can fall between two reads here (a torn
+ * copy, an old entry time with the new state, counts the time away as
+ * running). The entry time changes with every switch: copy until it stayed
+ * the same across the copy. */
+static struct vcpu_runstate_info snapshot(void)
+{
+    const volatile struct vcpu_runstate_info *area = &runstate;
+    struct vcpu_runstate_info r;
+    uint64_t entry;
+
+    do {
+        entry = area->state_entry_time;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        r.state = area->state;
+        r.state_entry_time = area->state_entry_time;
+        for (unsigned int i = 0; i < 4; i++)
+            r.time[i] = area->time[i];
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    } while (area->state_entry_time != entry);
+    return r;
+}
+
 static uint64_t running_ns(uint64_t now)
 {
-    uint64_t t = runstate.time[RUNSTATE_running], entry = runstate.state_entry_time;
+    struct vcpu_runstate_info r = snapshot();
 
-    if (runstate.state != RUNSTATE_running)
-        return t;
-    return t + (now > entry ? now - entry : 0);
+    if (r.state != RUNSTATE_running)
+        return r.time[RUNSTATE_running];
+    return r.time[RUNSTATE_running] + (now > r.state_entry_time ? now - r.state_entry_time : 0);
 }
 
 static void spin_until(uint64_t t)
@@ -81,11 +105,17 @@ static void measure_share(uint64_t start, uint64_t window)
 {
     uint64_t r0, r1;
 
+    setup_timer_events();
     spin_until(start);
     r0 = running_ns(pvclock_now_ns());
     spin_until(start + window);
     r1 = running_ns(pvclock_now_ns());
     printf("sched: share %lu ppm\n", (r1 - r0) * 1000000 / window);
+    /* Stay until every probe has taken its reading (one waiting for its CPU
+     * sees the window end late): a domain that ends is destroyed on CPU 0,
+     * and that work counts as the running time of whichever vCPU is there. */
+    if (!sleep_until(start + window + LINGER_NS))
+        xtest_fail("the timer to linger after the window never came");
 }
 
 static void measure_latency(uint64_t start, uint64_t window, uint64_t period)
@@ -117,11 +147,11 @@ static void check_accounting(void)
     setup_timer_events();
     t0 = pvclock_now_ns();
     run0 = running_ns(t0);
-    wait0 = runstate.time[RUNSTATE_runnable];
+    wait0 = snapshot().time[RUNSTATE_runnable];
     spin_until(t0 + (30 * MS));
     t1 = pvclock_now_ns();
     run1 = running_ns(t1);
-    wait1 = runstate.time[RUNSTATE_runnable];
+    wait1 = snapshot().time[RUNSTATE_runnable];
     /* Spinning, it was running or waiting for its CPU, nothing else. */
     printf("spin 30 ms: running %lu us, runnable %lu us\n", (run1 - run0) / 1000,
            (wait1 - wait0) / 1000);
@@ -133,17 +163,17 @@ static void check_accounting(void)
                 "running %lu + runnable %lu ns over %lu ns of spinning", run1 - run0,
                 wait1 - wait0, t1 - t0);
 
-    block0 = runstate.time[RUNSTATE_blocked];
+    block0 = snapshot().time[RUNSTATE_blocked];
     if (!sleep_until(t1 + (30 * MS)))
         xtest_abort("the 30 ms timer never came");
     t2 = pvclock_now_ns();
-    block1 = runstate.time[RUNSTATE_blocked];
+    block1 = snapshot().time[RUNSTATE_blocked];
     printf("sleep 30 ms: blocked %lu us of %lu us\n", (block1 - block0) / 1000, (t2 - t1) / 1000);
     /* Blocked until the deadline, then runnable until it got its CPU. */
     xtest_check(block1 - block0 >= (25 * MS) && block1 - block0 <= t2 - t1,
                 "blocked %lu ns while sleeping %lu ns on a 30 ms timer", block1 - block0, t2 - t1);
-    xtest_check(runstate.state == RUNSTATE_running, "runstate says %d while running",
-                runstate.state);
+    xtest_check(snapshot().state == RUNSTATE_running, "runstate says %d while running",
+                snapshot().state);
 }
 
 void test_main(void)

@@ -113,14 +113,17 @@ static void test_ipis(void)
     xtest_check(arrived[1][ipi0] == 0, "the IPI to vCPU 0 reached vCPU 1's callback");
 }
 
+static bool vcpu1_blocked(void *ctx)
+{
+    (void)ctx;
+    return runstate_of_vcpu1() == RUNSTATE_blocked;
+}
+
 static void test_block_woken_by_ipi(void)
 {
-    int state = -1;
-
     command = CMD_BLOCK;
-    for (int i = 0; i < 1000 && (state = runstate_of_vcpu1()) != RUNSTATE_blocked; i++)
-        hc_sched_op(SCHEDOP_yield, NULL);
-    xtest_check(state == RUNSTATE_blocked, "vCPU 1's runstate is %d, not blocked", state);
+    xtest_check(smp_wait_until(vcpu1_blocked, NULL), "vCPU 1's runstate is %d, not blocked",
+                runstate_of_vcpu1());
     for (int i = 0; i < 20; i++)
         hc_sched_op(SCHEDOP_yield, NULL);
     xtest_check(woke == 0, "vCPU 1 left SCHEDOP_block with no event");

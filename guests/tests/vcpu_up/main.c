@@ -128,6 +128,20 @@ static const char *make_bad(unsigned int i, struct vcpu_guest_context *c)
     }
 }
 
+static bool vcpu1_offline(void *ctx)
+{
+    struct vcpu_runstate_info r;
+
+    (void)ctx;
+    return hc_vcpu_op(VCPUOP_get_runstate_info, 1, &r) == 0 && r.state == RUNSTATE_offline;
+}
+
+static bool vcpu1_down(void *ctx)
+{
+    (void)ctx;
+    return hc_vcpu_op(VCPUOP_is_up, 1, NULL) == 0;
+}
+
 static void test_refused_contexts(void)
 {
     const char *what;
@@ -199,6 +213,9 @@ static void test_down_and_up(void)
         return;
     expect_rc("vcpu_op(down, 1) from vCPU 0", hc_vcpu_op(VCPUOP_down, 1, NULL), 0);
     expect_rc("is_up(1) after down", hc_vcpu_op(VCPUOP_is_up, 1, NULL), 0);
+    /* On another CPU it stops at that CPU's next decision (the down asks for
+     * one, as Xen's does not wait either): wait until it is off its CPU. */
+    xtest_check(smp_wait_until(vcpu1_offline, NULL), "vCPU 1 never left its CPU after down");
     before = spins;
     for (int i = 0; i < 50; i++)
         hc_sched_op(SCHEDOP_yield, NULL);
@@ -209,8 +226,7 @@ static void test_down_and_up(void)
 
     /* vCPU 1 downs itself, as Linux's play_dead; it resumes after that call. */
     want_down = 1;
-    for (int i = 0; i < 1000 && hc_vcpu_op(VCPUOP_is_up, 1, NULL) == 1; i++)
-        hc_sched_op(SCHEDOP_yield, NULL);
+    smp_wait_until(vcpu1_down, NULL);
     expect_rc("is_up(1) after vCPU 1 downed itself", hc_vcpu_op(VCPUOP_is_up, 1, NULL), 0);
     xtest_check(downs == 1 && resumed == 0, "after its down: downs %lu resumed %lu", downs, resumed);
     expect_rc("vcpu_op(up, 1) after its own down", hc_vcpu_op(VCPUOP_up, 1, NULL), 0);

@@ -12,6 +12,12 @@ void pv_mm_init(void);
 /* The one lock around every change of frame references and page tables. */
 unsigned long pv_mm_lock(void);
 void pv_mm_unlock(unsigned long flags);
+/* TLB flushes for d's page-table changes: every CPU on its tables now, and
+ * this one (which may be on them, or go back to them). Callable with the
+ * memory lock held. */
+void pv_flush_domain(struct domain *d);
+/* One address here, and everything on the other CPUs on d's tables. */
+void pv_flush_domain_va(struct domain *d, uint64_t va);
 /* Drop everything the domain holds on its frames (CR3 references, pins,
  * allocations); every frame goes back to the allocator as its last reference
  * goes. Returns how many frames were released. Caller holds the lock. */

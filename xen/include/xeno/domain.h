@@ -65,6 +65,8 @@ struct domain {
     unsigned long ram_pages;                /* guest RAM it holds (its reservation) */
     bool dying;                             /* being destroyed: frames go without a flush each */
     bool quiesced;                          /* paused by domain_pause_quiet */
+    uint64_t dirty_cpus;                    /* CPUs on its page tables now: where its
+                                             * TLB flushes go (pv_flush_domain) */
     unsigned long nr_pfns;                  /* guest-physical frames, 0 .. nr_pfns-1 */
     uint64_t *p2m;                          /* pfn -> mfn, the hypervisor's copy */
     struct shared_info *shared_info;
@@ -81,6 +83,7 @@ struct domain {
         uint64_t tlb_flushes;               /* flushes and invlpgs, asked for or needed for safety */
         uint64_t cpus_used;                 /* bit n: a vCPU of it ran on CPU n */
         uint64_t switches_in;               /* times one of its vCPUs was loaded onto a CPU */
+        uint64_t run_ns;                    /* CPU time its vCPUs got, by the scheduler's count */
     } stats;
     char console_line[160];
     unsigned int console_len;

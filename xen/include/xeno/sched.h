@@ -30,10 +30,8 @@ void sched_init(unsigned int nr_cpus);
 void sched_cpu_up(unsigned int cpu);
 
 /* Where a domain asking for the CPUs in wanted (0: any) may run: the online
- * ones among them, or, for a domain of several vCPUs, the one of those with
- * the least work (its vCPUs share one CPU: docs/architecture.md).  0 if
- * wanted names no online CPU. */
-uint64_t sched_domain_affinity(uint64_t wanted, unsigned int nr_vcpus);
+ * ones among them; 0 if it names none. */
+uint64_t sched_domain_affinity(uint64_t wanted);
 /* A new vCPU joins a run queue (not runnable), with its domain's parameters
  * and an affinity from sched_domain_affinity. */
 void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t affinity);
@@ -59,6 +57,10 @@ void sched_yield(void);
 /* Events are pending for v: a vCPU running on another CPU gets an
  * interrupt so it takes them now, a blocked one wakes. */
 void vcpu_kick(struct vcpu *v);
+
+/* v's runstate (the hypervisor's copy) becomes state from now on: by the CPU
+ * switching it, or by the scheduler for a vCPU on no CPU. */
+void vcpu_runstate_change(struct vcpu *v, int state);
 
 /* Ask this CPU to decide again at the next return to a guest. */
 void sched_request(void);

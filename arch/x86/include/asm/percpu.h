@@ -34,6 +34,7 @@ struct percpu {
     uint64_t *multicall_args;     /* the args of the multicall entry running here, if any:
                                    * where hypercall_continue() puts its arguments */
     bool idle_started;
+    bool flush_pending;           /* another CPU asked for a TLB flush (arch/x86/flush.c) */
 };
 _Static_assert(offsetof(struct percpu, syscall_scratch_rsp) == PERCPU_SYSCALL_SCRATCH, "entry.S");
 _Static_assert(offsetof(struct percpu, syscall_stack_top) == PERCPU_SYSCALL_STACK_TOP, "entry.S");

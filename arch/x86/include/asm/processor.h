@@ -3,7 +3,14 @@
 #define ASM_PROCESSOR_H
 #include <stdint.h>
 
-static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+void flush_tlb_serve(void);
+/* Every spin loop's pause; it also serves a TLB flush another CPU asked of
+ * this one, which must not wait for interrupts to come back on (asm/flush.h). */
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+    flush_tlb_serve();
+}
 static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
 
 static inline uint64_t rdtsc(void)
