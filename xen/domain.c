@@ -22,6 +22,8 @@
 #include <xeno/string.h>
 #include <xeno/xmalloc.h>
 #include <public/sched.h>
+#include <public/xeno_domctl.h>
+#include <public/event_channel.h>
 
 struct domain *domain_list;
 static uint16_t next_domid = 1;
@@ -63,6 +65,7 @@ struct domain *domain_create(const struct domain_config *cfg)
     d->id = next_domid++;
     strlcpy(d->name, cfg->name, sizeof(d->name));
     d->type = cfg->type;
+    d->privileged = cfg->privileged;
     d->state = DOMAIN_BUILDING;
     d->max_pages = cfg->memory_mib * (1024 * 1024 / PAGE_SIZE) + 16;
     page_list_init(&d->pages);
@@ -120,10 +123,20 @@ bool domain_owns_mfn(const struct domain *d, uint64_t mfn)
            page_state(mfn_to_page(mfn)) == PGC_state_inuse;
 }
 
+/* VIRQ_DOM_EXC to every privileged domain but about: a domain was created
+ * or has ended (it then queries with domctl). */
+static void tell_control_domains(const struct domain *about)
+{
+    for (struct domain *c = domain_list; c; c = c->next)
+        if (c->privileged && c != about && c->state == DOMAIN_ACTIVE && c->evtchn_ports)
+            evtchn_send_virq(&c->evtchn, 0, VIRQ_DOM_EXC);
+}
+
 void domain_start(struct domain *d)
 {
     d->state = DOMAIN_ACTIVE;
     sched_wake(d->vcpus[0]);
+    tell_control_domains(d);
 }
 
 void domain_pause(struct domain *d)
@@ -132,6 +145,14 @@ void domain_pause(struct domain *d)
         d->vcpus[i]->pause_count++;
         sched_update(d->vcpus[i]);
     }
+}
+
+bool domain_is_paused(const struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i]->pause_count)
+            return true;
+    return false;
 }
 
 void domain_pause_quiet(struct domain *d)
@@ -168,8 +189,10 @@ void domain_shutdown(struct domain *d, uint32_t reason)
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_update(d->vcpus[i]);
     printk("domain: d%u '%s' shut down: %s\n", d->id, d->name,
-           reason <= SHUTDOWN_MAX ? shutdown_names[reason] : "unknown");
+           reason <= SHUTDOWN_MAX ? shutdown_names[reason]
+           : reason == XENO_SHUTDOWN_destroyed ? "destroyed by the control domain" : "unknown");
     cpu_raise_softirq(SERVICE_CPU, DOMAIN_REAP_SOFTIRQ);   /* which destroys it */
+    tell_control_domains(d);
 }
 
 void domain_crash(struct domain *d, const char *why)

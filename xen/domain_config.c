@@ -21,7 +21,7 @@
 
 enum slot { SLOT_NAME, SLOT_TYPE, SLOT_MEMORY, SLOT_VCPUS, SLOT_KERNEL,
             SLOT_RAMDISK, SLOT_CMDLINE, SLOT_WEIGHT, SLOT_WARP, SLOT_WARP_LIMIT,
-            SLOT_UNWARP, SLOT_CPUS, NR_SLOTS };
+            SLOT_UNWARP, SLOT_CPUS, SLOT_PRIVILEGED, NR_SLOTS };
 enum want { WANT_NUMBER, WANT_STRING };
 
 static const struct key_def {
@@ -42,6 +42,7 @@ static const struct key_def {
     { "warp_limit_us", SLOT_WARP_LIMIT, WANT_NUMBER },
     { "unwarp_us",     SLOT_UNWARP,     WANT_NUMBER },
     { "cpus",          SLOT_CPUS,       WANT_STRING },
+    { "privileged",    SLOT_PRIVILEGED, WANT_NUMBER },
 };
 
 struct value {
@@ -278,6 +279,11 @@ static int apply(struct parser *ps, const struct key_def *def, const struct valu
         return apply_us(ps, key, v, &cfg->warp_limit_us);
     case SLOT_UNWARP:
         return apply_us(ps, key, v, &cfg->unwarp_us);
+    case SLOT_PRIVILEGED:
+        if (v->too_big || v->num > 1)
+            return fail(ps, "key 'privileged' must be 0 or 1");
+        cfg->privileged = v->num == 1;
+        return 0;
     case SLOT_CPUS:
         if (!parse_cpu_list(v->s, v->n, &cfg->cpus))
             return fail(ps, "key 'cpus' must list CPUs 0-%d as \"N\", \"N-M\" or several "

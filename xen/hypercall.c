@@ -40,6 +40,7 @@ static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
     ENTRY(__HYPERVISOR_callback_op, do_callback_op, HC_PV, false, true),
     ENTRY(__HYPERVISOR_event_channel_op, do_event_channel_op, HC_PV | HC_HVM, false, true),
     ENTRY(__HYPERVISOR_physdev_op, do_physdev_op, HC_PV | HC_HVM, false, true),
+    ENTRY(__HYPERVISOR_domctl, do_domctl, HC_PV | HC_HVM, true, false),
     ENTRY(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true),
 };
 

@@ -18,7 +18,7 @@ def table():
     """(kind, tuple) for each OK(...) / BAD(...) line: C string literals read as Python."""
     cases = []
     for line in CASES_H.read_text().splitlines():
-        for kind in ("OK", "BAD", "SCHED"):
+        for kind in ("OK", "BAD", "SCHED", "PRIV"):
             if line.startswith(kind + "("):
                 cases.append((kind, ast.literal_eval(line[len(kind):])))
     return cases
@@ -36,7 +36,7 @@ def test_the_table_is_read_whole():
     assert sum(kind == "OK" for kind, _ in CASES) >= 8
     assert sum(kind == "BAD" for kind, _ in CASES) >= 50
     assert len(CASES) == sum(1 for l in CASES_H.read_text().splitlines()
-                             if l.startswith(("OK(", "BAD(", "SCHED(")))
+                             if l.startswith(("OK(", "BAD(", "SCHED(", "PRIV(")))
 
 
 @pytest.mark.parametrize("kind, case", CASES, ids=[str(i) for i in range(len(CASES))])
@@ -46,6 +46,10 @@ def test_same_result_as_the_hypervisor_parser(kind, case):
         with pytest.raises(ConfigError) as e:
             domaincfg.parse(raw(text), "t.cfg")
         assert str(e.value) == message
+        return
+    if kind == "PRIV":
+        text, privileged = case
+        assert domaincfg.parse(raw(text), "t.cfg").privileged == bool(privileged)
         return
     if kind == "SCHED":
         text, weight, warp, warp_limit, unwarp, cpus = case

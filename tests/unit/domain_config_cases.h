@@ -9,6 +9,7 @@
  *   OK(text, name, type, memory, vcpus, kernel, ramdisk, cmdline)
  *   BAD(text, error message)
  *   SCHED(text, weight, warp_us, warp_limit_us, unwarp_us, cpus mask)
+ *   PRIV(text, privileged 0 or 1)
  */
 OK("name = \"hello\"\nmemory = 64\nkernel = \"hello.elf\"\n", "hello", "pv", 64, 1, "hello.elf", "", "")
 OK("name='a'\nmemory=1\nkernel='k'", "a", "pv", 1, 1, "k", "", "")
@@ -96,3 +97,8 @@ BAD("name = 's'\nmemory = 8\nkernel = 'k'\ncpus = \"0-64\"\n", "t.cfg:4: key 'cp
 BAD("name = 's'\nmemory = 8\nkernel = 'k'\ncpus = \"1x\"\n", "t.cfg:4: key 'cpus' must list CPUs 0-63 as \"N\", \"N-M\" or several joined by ','")
 BAD("name = 's'\nmemory = 8\nkernel = 'k'\ncpus = \"99999999999999999999\"\n", "t.cfg:4: key 'cpus' must list CPUs 0-63 as \"N\", \"N-M\" or several joined by ','")
 BAD("name = 's'\nmemory = 8\nkernel = 'k'\ncpus = 0\n", "t.cfg:4: key 'cpus' needs a quoted string")
+PRIV("name = 's'\nmemory = 8\nkernel = 'k'\n", 0)
+PRIV("name = 's'\nmemory = 8\nkernel = 'k'\nprivileged = 1\n", 1)
+PRIV("name = 's'\nmemory = 8\nkernel = 'k'\nprivileged = 0\n", 0)
+BAD("name = 's'\nmemory = 8\nkernel = 'k'\nprivileged = 2\n", "t.cfg:4: key 'privileged' must be 0 or 1")
+BAD("name = 's'\nmemory = 8\nkernel = 'k'\nprivileged = '1'\n", "t.cfg:4: key 'privileged' needs a number (decimal or 0x hex)")

@@ -23,19 +23,25 @@ struct cfg_case {
     unsigned int weight;
     unsigned long warp_us, warp_limit_us, unwarp_us;
     uint64_t cpus;
+    bool priv_case;                 /* a PRIV case: only `privileged` */
+    bool privileged;
 };
 
 #define OK(t, n, ty, m, v, k, r, c) { t, sizeof(t) - 1, NULL, n, ty, m, v, k, r, c, \
-                                      false, 0, 0, 0, 0, 0 },
-#define BAD(t, e) { t, sizeof(t) - 1, e, NULL, NULL, 0, 0, NULL, NULL, NULL, false, 0, 0, 0, 0, 0 },
+                                      false, 0, 0, 0, 0, 0, false, false },
+#define BAD(t, e) { t, sizeof(t) - 1, e, NULL, NULL, 0, 0, NULL, NULL, NULL, false, 0, 0, 0, 0, \
+                    0, false, false },
 #define SCHED(t, w, wp, wl, uw, c) { t, sizeof(t) - 1, NULL, NULL, NULL, 0, 0, NULL, NULL, \
-                                     NULL, true, w, wp, wl, uw, c },
+                                     NULL, true, w, wp, wl, uw, c, false, false },
+#define PRIV(t, p) { t, sizeof(t) - 1, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, false, 0, 0, \
+                     0, 0, 0, true, p },
 static const struct cfg_case cases[] = {
 #include "domain_config_cases.h"
 };
 #undef OK
 #undef BAD
 #undef SCHED
+#undef PRIV
 
 static char err[256];
 
@@ -70,6 +76,10 @@ TEST(table_of_good_and_bad_configs)
             test_fail(__FILE__, __LINE__, "case %zu refused: %s", i, err);
         CHECK_EQ(rc, 0);
         CHECK_STR_EQ(err, "");
+        if (c->priv_case) {
+            CHECK_EQ(cfg.privileged, c->privileged);
+            continue;
+        }
         if (c->sched) {
             CHECK_EQ(cfg.weight, c->weight);
             CHECK_EQ(cfg.warp_us, c->warp_us);

@@ -44,6 +44,7 @@ KEYS = {
     "warp_limit_us": ("warp_limit_us", "number"),
     "unwarp_us": ("unwarp_us", "number"),
     "cpus": ("cpus", "string"),
+    "privileged": ("privileged", "number"),
 }
 _CPU_LIST = re.compile(rb"[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")
 _NUMBER = re.compile(rb"0[xX][0-9a-fA-F]+|[0-9]+")
@@ -72,6 +73,7 @@ class DomainConfig:
     warp_limit_us: int = 0
     unwarp_us: int = 0
     cpus: int = 0                   # bit n: CPU n; 0: anywhere
+    privileged: bool = False        # the control domain (domctl, VIRQ_DOM_EXC)
     images: dict = field(default_factory=dict)   # "kernel"/"ramdisk" -> file found
 
 
@@ -195,6 +197,10 @@ def _apply(line: _Line, key: str, slot: str, want: str, kind: str, raw: bytes,
         if number > SCHED_US_MAX:
             line.fail("key '%s' must be 0-%d (microseconds)" % (key, SCHED_US_MAX))
         values[slot] = number
+    elif slot == "privileged":
+        if number > 1:
+            line.fail("key 'privileged' must be 0 or 1")
+        values[slot] = number == 1
     elif slot == "cpus":
         values[slot] = _cpu_mask(raw, line)
     elif slot in ("kernel", "ramdisk"):

@@ -21,6 +21,8 @@ domain config (`#` starts a comment; strings in double quotes):
                                    # of one environment share boots (plan_boots)
     peers = 2                      # boot this many domains of the same image together
                                    # (default 1); see "Peers" below
+    privileged = 1                 # its domain (peer 0 of peers) is the control domain
+                                   # (default 0; a boot of its own)
 
 Peers. A test with `peers = N` (2..PEERS_MAX) is N domains of one image, in a boot
 of their own: domain K (0-based) is named NAME-pK, built from NAME-ENV-pK.cfg, and
@@ -54,7 +56,7 @@ BOOT_CPUS = 2
 SHUTDOWN_REASONS = ("poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset")
 DEFAULTS = {"memory": 8, "vcpus": 1, "cmdline": "", "summary": "",
             "expect_shutdown": "poweroff", "boot": "shared", "crash_reason": "",
-            "peers": 1}
+            "peers": 1, "privileged": 0}
 BOOT_KINDS = ("shared", "alone")
 # At most this many test domains share one boot (each its own domain and config).
 SHARED_BOOT_MAX = 16
@@ -95,6 +97,7 @@ class GuestTest:
     boot: str = "shared"
     crash_reason: str = ""
     peers: int = 1
+    privileged: int = 0             # 1: the domain (peer 0 of a peers test) is privileged
 
     def domain_names(self) -> list:
         """The domain name of each peer (just the test's name without peers)."""
@@ -137,6 +140,8 @@ class GuestTest:
                  'kernel = "%s"' % self.elf(env).name]
         if cmdline:
             lines.append('cmdline = "%s"' % cmdline)
+        if self.privileged and peer == 0:
+            lines.append("privileged = 1")
         return "\n".join(lines) + "\n"
 
     def manifest_c(self, env: str) -> str:
@@ -232,13 +237,18 @@ def parse_manifest(path: Path) -> GuestTest:
     if values["peers"] > 1 and values["boot"] != "alone" and "boot" in seen:
         raise ManifestError("%s: a test with peers has a boot of its own (boot = \"alone\")"
                             % path)
+    if values["privileged"] not in (0, 1):
+        raise ManifestError("%s: privileged must be 0 or 1" % path)
+    if values["privileged"] and values["peers"] == 1 and values["boot"] != "alone":
+        raise ManifestError("%s: a privileged test has a boot of its own (boot = \"alone\")"
+                            % path)
     if values["peers"] > 1:
         values["boot"] = "alone"        # its domain ids depend on it
     return GuestTest(name=name, environments=envs, memory=values["memory"],
                      vcpus=values["vcpus"], cmdline=values["cmdline"],
                      expect_shutdown=values["expect_shutdown"], summary=values["summary"],
                      boot=values["boot"], crash_reason=values["crash_reason"],
-                     peers=values["peers"])
+                     peers=values["peers"], privileged=values["privileged"])
 
 
 def discover(tests_dir: Path = TESTS_DIR) -> list:

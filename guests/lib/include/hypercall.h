@@ -179,6 +179,11 @@ static inline long hc_shutdown(unsigned int reason)
     return hc_sched_op(SCHEDOP_shutdown, &arg);
 }
 
+static inline long hc_domctl(void *op)
+{
+    return hypercall(__HYPERVISOR_domctl, op, 0, 0, 0, 0, 0);
+}
+
 static inline long hc_set_iopl(unsigned int iopl)
 {
     struct physdev_set_iopl arg = { .iopl = iopl };

@@ -101,6 +101,8 @@ void domain_start(struct domain *d);
 /* Stop (pause) or let run again (unpause) every vCPU of d; pauses nest. */
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
+/* Is any of its vCPUs paused? */
+bool domain_is_paused(const struct domain *d);
 /* Pause d and wait until none of its vCPUs runs on another CPU (so its page
  * tables may be changed with only a local flush); domain_destroy's. */
 void domain_pause_quiet(struct domain *d);

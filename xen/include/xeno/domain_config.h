@@ -24,11 +24,14 @@
  *        unwarp_us      0..1000000: how long after a warp before the next
  *        cpus           "N", "N-M" or several joined by ',' (0-63): where it may
  *                       run; default anywhere
+ *   privileged   0 (default) or 1: the control domain (Domain 0), which alone
+ *                may use domctl and receives VIRQ_DOM_EXC
  */
 #ifndef XENO_DOMAIN_CONFIG_H
 #define XENO_DOMAIN_CONFIG_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define DOMAIN_CONFIG_LINE_MAX   2048   /* bytes in one line, without its end */
@@ -53,6 +56,7 @@ struct domain_config {
     unsigned int weight;
     unsigned long warp_us, warp_limit_us, unwarp_us;
     uint64_t cpus;                             /* bit n: CPU n; 0: anywhere */
+    bool privileged;
 };
 
 /*

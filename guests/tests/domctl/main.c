@@ -1,0 +1,194 @@
+/*
+ * Domain control (public/xeno_domctl.h). Peer 0 is the control domain
+ * (`privileged = 1` in its config): it looks peer 1 up, lists the domains,
+ * pauses peer 1 (its CPU time stops growing) and unpauses it (it grows
+ * again), then waits for VIRQ_DOM_EXC: peer 1's end. Peer 1 is an ordinary
+ * domain: every domctl is -EPERM for it, and VIRQ_DOM_EXC is not its to bind;
+ * it spins for a while, so there is something to pause, then ends.
+ */
+#include "xtest.h"
+#include "peers.h"
+#include "events.h"
+#include "cmdline.h"
+#include <public/event_channel.h>
+#include <public/sched.h>
+#include <public/xeno_domctl.h>
+
+#define MS 1000000UL
+#define PEER1_RUNS_NS (1500 * MS)
+
+static const struct peers *peers;
+
+static long domctl(uint32_t cmd, uint16_t domid, struct xeno_domctl *op)
+{
+    op->cmd = cmd;
+    op->version = XENO_DOMCTL_VERSION;
+    op->domid = domid;
+    return hc_domctl(op);
+}
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+    return hypercall6(__HYPERVISOR_event_channel_op, cmd, (unsigned long)arg, 0, 0, 0, 0);
+}
+
+static uint64_t cpu_time_of(uint16_t domid)
+{
+    struct xeno_domctl op = { 0 };
+    if (domctl(XENO_DOMCTL_getinfo, domid, &op))
+        return 0;
+    return op.u.info.cpu_time_ns;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+    uint64_t end = pvclock_now_ns() + ns;
+    while (pvclock_now_ns() < end)
+        hc_sched_op(SCHEDOP_yield, NULL);
+}
+
+static void check_refusals(uint16_t other)
+{
+    struct xeno_domctl op = { .cmd = XENO_DOMCTL_getinfo, .version = 0, .domid = other };
+
+    expect_rc("domctl with version 0", hc_domctl(&op), -EINVAL);
+    expect_rc("domctl command 99", domctl(99, other, &op), -EINVAL);
+    expect_rc("getinfo of no domain", domctl(XENO_DOMCTL_getinfo, 77, &op), -ESRCH);
+    expect_rc("pause of itself", domctl(XENO_DOMCTL_pause, DOMID_SELF, &op), -EINVAL);
+    expect_rc("destroy of itself", domctl(XENO_DOMCTL_destroy, peers->domid[0], &op), -EINVAL);
+    expect_rc("unpause of a domain not paused", domctl(XENO_DOMCTL_unpause, other, &op), -EINVAL);
+    expect_rc("domctl at a bad address", hc_domctl((void *)BAD_VA_PAGE0), -EFAULT);
+    op.u.list = (struct xeno_domctl_list){ .infos = BAD_VA_PAGE0, .max = 4 };
+    expect_rc("list into a bad buffer", domctl(XENO_DOMCTL_list, 0, &op), -EFAULT);
+    op.u.list = (struct xeno_domctl_list){ .infos = BAD_VA_PAGE0, .max = 129 };
+    expect_rc("list of 129", domctl(XENO_DOMCTL_list, 0, &op), -EINVAL);
+}
+
+static void control_domain(void)
+{
+    uint16_t self = peers->domid[0], other = peers->domid[1];
+    struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+    static struct xeno_domctl_info infos[4];
+    struct xeno_domctl op = { 0 };
+    uint64_t t0, t1;
+
+    expect_rc("bind VIRQ_DOM_EXC", evtchn_op(EVTCHNOP_bind_virq, &bv), 0);
+    if (expect_rc("getinfo of itself", domctl(XENO_DOMCTL_getinfo, DOMID_SELF, &op), 0))
+        xtest_check(op.u.info.domid == self && (op.u.info.flags & XENO_DOMINFO_privileged) &&
+                    op.u.info.state == XENO_DOMSTATE_active && op.u.info.nr_vcpus == 1 &&
+                    op.u.info.tot_pages >= 2048 && !strcmp(op.u.info.name, "domctl-p0"),
+                    "getinfo of itself: d%u flags %#x state %u vcpus %u pages %lu '%s'",
+                    op.u.info.domid, op.u.info.flags, op.u.info.state, op.u.info.nr_vcpus,
+                    op.u.info.tot_pages, op.u.info.name);
+    if (expect_rc("getinfo of the other", domctl(XENO_DOMCTL_getinfo, other, &op), 0))
+        xtest_check(op.u.info.domid == other && !(op.u.info.flags & XENO_DOMINFO_privileged) &&
+                    op.u.info.state == XENO_DOMSTATE_active && !strcmp(op.u.info.name, "domctl-p1"),
+                    "getinfo of d%u: d%u flags %#x state %u '%s'", other, op.u.info.domid,
+                    op.u.info.flags, op.u.info.state, op.u.info.name);
+    op.u.list = (struct xeno_domctl_list){ .infos = (uint64_t)infos, .max = 4, .first = 0 };
+    if (expect_rc("list", domctl(XENO_DOMCTL_list, 0, &op), 0))
+        xtest_check(op.u.list.count == 2 && infos[0].domid == self && infos[1].domid == other,
+                    "list: %u domains, d%u and d%u", op.u.list.count, infos[0].domid,
+                    infos[1].domid);
+    op.u.list = (struct xeno_domctl_list){ .infos = (uint64_t)infos, .max = 4, .first = other };
+    if (expect_rc("list from the other's id", domctl(XENO_DOMCTL_list, 0, &op), 0))
+        xtest_check(op.u.list.count == 1 && infos[0].domid == other, "list from d%u: %u",
+                    other, op.u.list.count);
+    check_refusals(other);
+
+    /* Pause: its CPU time stands still; unpause: it moves again. */
+    sleep_ns(50 * MS);
+    expect_rc("pause the other", domctl(XENO_DOMCTL_pause, other, &op), 0);
+    expect_rc("getinfo after the pause", domctl(XENO_DOMCTL_getinfo, other, &op), 0);
+    xtest_check(op.u.info.flags & XENO_DOMINFO_paused, "paused flag not set: %#x",
+                op.u.info.flags);
+    sleep_ns(20 * MS);           /* its CPU decides, and charges the last stint */
+    t0 = cpu_time_of(other);
+    sleep_ns(100 * MS);
+    t1 = cpu_time_of(other);
+    xtest_check(t1 == t0, "a paused domain's CPU time grew from %lu to %lu ns", t0, t1);
+    expect_rc("unpause the other", domctl(XENO_DOMCTL_unpause, other, &op), 0);
+    sleep_ns(100 * MS);
+    xtest_check(cpu_time_of(other) > t1, "the unpaused domain's CPU time did not grow");
+
+    /* Its end arrives as VIRQ_DOM_EXC (events stay masked: look at the bit).
+     * A bound in time: yields return at once while it runs on the other CPU. */
+    for (uint64_t end = pvclock_now_ns() + 5 * PEER1_RUNS_NS; pvclock_now_ns() < end;) {
+        if (xtest_shared_info->evtchn_pending[bv.port / 64] & (1UL << (bv.port % 64))) {
+            __atomic_and_fetch(&xtest_shared_info->evtchn_pending[bv.port / 64],
+                               ~(1UL << (bv.port % 64)), __ATOMIC_SEQ_CST);
+            if (domctl(XENO_DOMCTL_getinfo, other, &op) == -ESRCH ||
+                op.u.info.state == XENO_DOMSTATE_shutdown)
+                break;
+        }
+        hc_sched_op(SCHEDOP_yield, NULL);
+    }
+    long rc = domctl(XENO_DOMCTL_getinfo, other, &op);
+    xtest_check(rc == -ESRCH || (rc == 0 && op.u.info.state == XENO_DOMSTATE_shutdown &&
+                                 op.u.info.shutdown_reason == SHUTDOWN_poweroff),
+                "after VIRQ_DOM_EXC: getinfo %ld, state %u, reason %u", rc, op.u.info.state,
+                op.u.info.shutdown_reason);
+}
+
+static void ordinary_domain(void)
+{
+    struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+    struct xeno_domctl op = { 0 };
+    uint64_t end = pvclock_now_ns() + PEER1_RUNS_NS;
+
+    expect_rc("getinfo from a domU", domctl(XENO_DOMCTL_getinfo, DOMID_SELF, &op), -EPERM);
+    expect_rc("pause from a domU", domctl(XENO_DOMCTL_pause, peers->domid[0], &op), -EPERM);
+    expect_rc("destroy from a domU", domctl(XENO_DOMCTL_destroy, peers->domid[0], &op), -EPERM);
+    expect_rc("bind VIRQ_DOM_EXC in a domU", evtchn_op(EVTCHNOP_bind_virq, &bv), -EBUSY);
+    /* Something to pause: spin, yielding now and then. */
+    while (pvclock_now_ns() < end)
+        hc_sched_op(SCHEDOP_yield, NULL);
+}
+
+/* With `destroy=N` on its command line (tests/system/test_domctl.py boots it
+ * so, privileged, beside a ticker): destroy domain N once it runs, hear of
+ * its end, and find it gone or going. */
+static void destroy_mode(unsigned long victim)
+{
+    struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+    struct xeno_domctl op = { 0 };
+    uint64_t end = pvclock_now_ns() + 5000 * MS;
+    long rc;
+
+    expect_rc("bind VIRQ_DOM_EXC", evtchn_op(EVTCHNOP_bind_virq, &bv), 0);
+    while (domctl(XENO_DOMCTL_getinfo, (uint16_t)victim, &op) == 0 &&
+           op.u.info.cpu_time_ns == 0 && pvclock_now_ns() < end)
+        hc_sched_op(SCHEDOP_yield, NULL);
+    __atomic_and_fetch(&xtest_shared_info->evtchn_pending[bv.port / 64],
+                       ~(1UL << (bv.port % 64)), __ATOMIC_SEQ_CST);
+    if (!expect_rc("destroy the victim", domctl(XENO_DOMCTL_destroy, (uint16_t)victim, &op), 0))
+        return;
+    /* Stopping (-EBUSY) or gone already (-ESRCH): CPU 0 may have destroyed it. */
+    rc = domctl(XENO_DOMCTL_destroy, (uint16_t)victim, &op);
+    xtest_check(rc == -EBUSY || rc == -ESRCH, "destroy it again: %ld", rc);
+    while (!(xtest_shared_info->evtchn_pending[bv.port / 64] & (1UL << (bv.port % 64))) &&
+           pvclock_now_ns() < end)
+        hc_sched_op(SCHEDOP_yield, NULL);
+    xtest_check(xtest_shared_info->evtchn_pending[bv.port / 64] & (1UL << (bv.port % 64)),
+                "no VIRQ_DOM_EXC after the destroy");
+    rc = domctl(XENO_DOMCTL_getinfo, (uint16_t)victim, &op);
+    xtest_check(rc == -ESRCH || (rc == 0 && op.u.info.state == XENO_DOMSTATE_shutdown &&
+                                 op.u.info.shutdown_reason == XENO_SHUTDOWN_destroyed),
+                "after the destroy: getinfo %ld, state %u, reason %u", rc, op.u.info.state,
+                op.u.info.shutdown_reason);
+}
+
+void test_main(void)
+{
+    unsigned long victim = cmdline_value("destroy", 0);
+
+    if (victim) {
+        destroy_mode(victim);
+        return;
+    }
+    peers = peers_get();
+    if (peers->self == 0)
+        control_domain();
+    else
+        ordinary_domain();
+}
