@@ -21,17 +21,19 @@ def debug_elf() -> Path:
 
 @pytest.fixture
 def boot(debug_elf):
-    """boot(platform=, smp=, mem=, cmdline=, efi=, configs=, modules=, keys=) -> RunResult.
+    """boot(platform=, smp=, mem=, cmdline=, efi=, configs=, modules=, keys=,
+    deterministic=) -> RunResult (deterministic: QEMU's icount clock, see runner.boot).
 
     The serial console is printed, so a failing test shows it under 'Captured stdout'.
     """
     def _boot(platform="qemu", smp=1, mem=None, cmdline="", efi=False, timeout=None,
-              configs=(), modules=(), keys=()):
+              configs=(), modules=(), keys=(), deterministic=False):
         if mem is None and not configs:
             mem = 256
         result = runner.boot(debug_elf, platform=platform, smp=smp, mem=mem,
                              cmdline=cmdline, timeout=timeout, efi=efi,
-                             configs=configs, modules=modules, keys=keys)
+                             configs=configs, modules=modules, keys=keys,
+                             deterministic=deterministic)
         print("%s, %d CPUs, %s MiB, cmdline %r%s: %s"
               % (platform, smp, mem or "default", cmdline, " (UEFI)" if efi else "",
                  result.message))
