@@ -12,37 +12,53 @@
 #include <xeno/softirq.h>
 #include <asm/smp.h>
 
-#define ENTRY(nr, handler, kind, priv, multi) \
-    [nr] = { .fn = handler, .name = #handler, .kinds = kind, .privileged = priv, .in_multicall = multi }
+/* Every hypercall: number, handler, kinds that may call it, privileged only,
+ * allowed inside a multicall. */
+#define HYPERCALLS(X) \
+    X(__HYPERVISOR_set_trap_table, do_set_trap_table, HC_PV, false, true) \
+    X(__HYPERVISOR_mmu_update, do_mmu_update, HC_PV, false, true) \
+    X(__HYPERVISOR_set_gdt, do_set_gdt, HC_PV, false, true) \
+    X(__HYPERVISOR_stack_switch, do_stack_switch, HC_PV, false, true) \
+    X(__HYPERVISOR_fpu_taskswitch, do_fpu_taskswitch, HC_PV, false, true) \
+    X(__HYPERVISOR_set_debugreg, do_set_debugreg, HC_PV, false, true) \
+    X(__HYPERVISOR_get_debugreg, do_get_debugreg, HC_PV, false, true) \
+    X(__HYPERVISOR_update_descriptor, do_update_descriptor, HC_PV, false, true) \
+    X(__HYPERVISOR_memory_op, do_memory_op, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_multicall, do_multicall, HC_PV | HC_HVM, false, false) \
+    X(__HYPERVISOR_update_va_mapping, do_update_va_mapping, HC_PV, false, true) \
+    X(__HYPERVISOR_set_timer_op, do_set_timer_op, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_xen_version, do_xen_version, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_console_io, do_console_io, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_grant_table_op, do_grant_table_op, HC_PV, false, true) \
+    X(__HYPERVISOR_vm_assist, do_vm_assist, HC_PV, false, true) \
+    X(__HYPERVISOR_iret, do_iret, HC_PV, false, false) \
+    X(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_set_segment_base, do_set_segment_base, HC_PV, false, true) \
+    X(__HYPERVISOR_mmuext_op, do_mmuext_op, HC_PV, false, true) \
+    X(__HYPERVISOR_sched_op, do_sched_op, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_callback_op, do_callback_op, HC_PV, false, true) \
+    X(__HYPERVISOR_event_channel_op, do_event_channel_op, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_physdev_op, do_physdev_op, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_domctl, do_domctl, HC_PV | HC_HVM, true, false) \
+    X(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true)
 
-static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = {
-    ENTRY(__HYPERVISOR_set_trap_table, do_set_trap_table, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_mmu_update, do_mmu_update, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_set_gdt, do_set_gdt, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_stack_switch, do_stack_switch, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_fpu_taskswitch, do_fpu_taskswitch, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_set_debugreg, do_set_debugreg, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_get_debugreg, do_get_debugreg, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_update_descriptor, do_update_descriptor, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_memory_op, do_memory_op, HC_PV | HC_HVM, false, true),
-    ENTRY(__HYPERVISOR_multicall, do_multicall, HC_PV | HC_HVM, false, false),
-    ENTRY(__HYPERVISOR_update_va_mapping, do_update_va_mapping, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_set_timer_op, do_set_timer_op, HC_PV | HC_HVM, false, true),
-    ENTRY(__HYPERVISOR_xen_version, do_xen_version, HC_PV | HC_HVM, false, true),
-    ENTRY(__HYPERVISOR_console_io, do_console_io, HC_PV | HC_HVM, false, true),
-    ENTRY(__HYPERVISOR_grant_table_op, do_grant_table_op, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_vm_assist, do_vm_assist, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_iret, do_iret, HC_PV, false, false),
-    ENTRY(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_PV | HC_HVM, false, true),
-    ENTRY(__HYPERVISOR_set_segment_base, do_set_segment_base, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_mmuext_op, do_mmuext_op, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_sched_op, do_sched_op, HC_PV | HC_HVM, false, true),
-    ENTRY(__HYPERVISOR_callback_op, do_callback_op, HC_PV, false, true),
-    ENTRY(__HYPERVISOR_event_channel_op, do_event_channel_op, HC_PV | HC_HVM, false, true),
-    ENTRY(__HYPERVISOR_physdev_op, do_physdev_op, HC_PV | HC_HVM, false, true),
-    ENTRY(__HYPERVISOR_domctl, do_domctl, HC_PV | HC_HVM, true, false),
-    ENTRY(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true),
-};
+#define ENTRY(nr, handler, kind, priv, multi) \
+    [nr] = { .fn = handler, .name = #handler, .kinds = kind, .privileged = priv, .in_multicall = multi },
+
+static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = { HYPERCALLS(ENTRY) };
+
+/*
+ * The PV fast path's table (syscall_entry64 in entry.S indexes it, after its
+ * bounds check): the handlers a PV guest kernel may call with no policy check
+ * left to make, i.e. PV, not privileged only. iret is not here: it rewrites
+ * the guest's frame, which the fast path restores only in part. A NULL entry
+ * sends the call the general way (pv_syscall, hypercall_dispatch), which gives
+ * the error or handles it.
+ */
+#define FAST_ENTRY(nr, handler, kind, priv, multi) \
+    [nr] = (((kind) & HC_PV) && !(priv) && (nr) != __HYPERVISOR_iret) ? handler : NULL,
+
+const hypercall_fn hypercall_pv_fast_table[NR_HYPERCALLS] = { HYPERCALLS(FAST_ENTRY) };
 
 
 static unsigned long hypercall_preempt_every;

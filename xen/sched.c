@@ -58,6 +58,12 @@ bool sched_request_pending(void)
     return __atomic_load_n(&this_sched()->requested, __ATOMIC_RELAXED);
 }
 
+const volatile bool *sched_request_flag(unsigned int cpu)
+{
+    ASSERT(cpu < NR_CPUS);
+    return &cpu_sched[cpu].requested;
+}
+
 bool sched_requested(void)
 {
     return __atomic_exchange_n(&this_sched()->requested, false, __ATOMIC_SEQ_CST);

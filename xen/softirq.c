@@ -45,6 +45,12 @@ bool softirq_pending(unsigned int cpu)
     return __atomic_load_n(&softirq_cpus[cpu].pending, __ATOMIC_RELAXED) != 0;
 }
 
+const volatile unsigned long *softirq_pending_word(unsigned int cpu)
+{
+    ASSERT(cpu < NR_CPUS);
+    return &softirq_cpus[cpu].pending;
+}
+
 void do_softirq(void)
 {
     struct softirq_cpu *sc = &softirq_cpus[smp_processor_id()];

@@ -7,6 +7,8 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/syscall.h>
+#include <xeno/sched.h>
+#include <xeno/softirq.h>
 
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
@@ -29,4 +31,7 @@ void syscall_init_cpu(struct percpu *pc)
     wrmsr(MSR_SFMASK, SYSCALL_RFLAGS_MASK);
     /* Only the SYSCALL entry uses GS (with swapgs), to find its stack. */
     wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)pc);
+    /* What the hypercall fast path's return check reads (entry.S). */
+    pc->softirq_pending = softirq_pending_word(pc->cpu_id);
+    pc->sched_requested = sched_request_flag(pc->cpu_id);
 }

@@ -28,6 +28,9 @@ struct hypercall_entry {
     bool in_multicall;          /* may appear inside a multicall */
 };
 
+/* The PV hypercall fast path's table (xen/hypercall.c, used by entry.S). */
+extern const hypercall_fn hypercall_pv_fast_table[];
+
 struct vcpu;
 
 /* Run hypercall nr for v; args are the six argument registers. */

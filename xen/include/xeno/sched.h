@@ -68,6 +68,8 @@ void sched_request(void);
 void sched_request_cpu(unsigned int cpu);
 /* Is a request pending on this CPU? (A plain read, for the return path.) */
 bool sched_request_pending(void);
+/* Where cpu's request flag lives (read by the hypercall fast path, entry.S). */
+const volatile bool *sched_request_flag(unsigned int cpu);
 /* Consume this CPU's request; true if one was pending. */
 bool sched_requested(void);
 /* This CPU's decision (interrupts off): the vCPU to run next (the current

@@ -29,6 +29,8 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr);
 
 /* Is any softirq pending on cpu? */
 bool softirq_pending(unsigned int cpu);
+/* Where cpu's pending mask lives (read by the hypercall fast path, entry.S). */
+const volatile unsigned long *softirq_pending_word(unsigned int cpu);
 
 /*
  * Run this CPU's pending handlers until none is pending.  A call made

@@ -19,6 +19,11 @@ struct percpu {
     struct percpu *self;
     uint64_t syscall_scratch_rsp; /* the guest's rsp while the SYSCALL entry switches stacks */
     uint64_t syscall_stack_top;   /* = stack_top, at a fixed offset for entry.S */
+    struct vcpu *current;         /* the vCPU running here, NULL when idle */
+    /* This CPU's softirq mask and scheduler request flag, for the hypercall
+     * fast path's return check in entry.S (set by syscall_init_cpu). */
+    const volatile unsigned long *softirq_pending;
+    const volatile bool *sched_requested;
     unsigned int cpu_id;
     uint32_t apic_id;
     uint64_t stack_bottom;        /* lowest mapped byte of the main stack */
@@ -30,7 +35,6 @@ struct percpu {
     uint64_t *gdt_reserved;       /* this CPU's reserved GDT page (direct map) */
     uint64_t gdt_base;            /* the CPU's GDT window */
     uint64_t gdt_frames[GDT_GUEST_PAGES]; /* what pages 0-13 map now (0: empty page) */
-    struct vcpu *current;         /* the vCPU running here, NULL when idle */
     uint64_t *multicall_args;     /* the args of the multicall entry running here, if any:
                                    * where hypercall_continue() puts its arguments */
     bool idle_started;
@@ -38,6 +42,10 @@ struct percpu {
 };
 _Static_assert(offsetof(struct percpu, syscall_scratch_rsp) == PERCPU_SYSCALL_SCRATCH, "entry.S");
 _Static_assert(offsetof(struct percpu, syscall_stack_top) == PERCPU_SYSCALL_STACK_TOP, "entry.S");
+_Static_assert(offsetof(struct percpu, self) == PERCPU_SELF, "entry.S");
+_Static_assert(offsetof(struct percpu, current) == PERCPU_CURRENT, "entry.S");
+_Static_assert(offsetof(struct percpu, softirq_pending) == PERCPU_SOFTIRQ_PENDING, "entry.S");
+_Static_assert(offsetof(struct percpu, sched_requested) == PERCPU_SCHED_REQUESTED, "entry.S");
 
 extern struct percpu *percpu_of[];
 
