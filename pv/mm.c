@@ -152,13 +152,14 @@ unsigned long pv_mm_release_domain(struct domain *d)
 
 long pv_run_batch(struct vcpu *v, uint64_t list, size_t req_size, uint64_t count,
                   uint64_t pdone, uint64_t foreigndom,
-                  long (*one)(struct vcpu *v, const void *req))
+                  long (*one)(struct vcpu *v, const void *req, struct pv_batch_cache *c))
 {
-    uint8_t req[32];
-    uint32_t done = 0, total = (uint32_t)count;
+    uint64_t buf[PV_BATCH_CHUNK * PV_BATCH_REQ_MAX / sizeof(uint64_t)];
+    uint32_t done = 0, total = (uint32_t)count, i = 0, j, n;
+    struct pv_batch_cache cache;
     long rc = 0;
 
-    if (count > UINT32_MAX || req_size > sizeof(req))
+    if (count > UINT32_MAX || req_size == 0 || req_size > PV_BATCH_REQ_MAX)
         return -EINVAL;
     if (foreigndom != DOMID_SELF && foreigndom != v->domain->id)
         return -EPERM;          /* foreign mappings arrive with Domain 0 */
@@ -167,30 +168,44 @@ long pv_run_batch(struct vcpu *v, uint64_t list, size_t req_size, uint64_t count
         if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
             return -EFAULT;
     }
-    for (uint32_t i = 0; i < total; i++) {
+    while (i < total) {
+        uint64_t at = list + (uint64_t)i * req_size;
+
         if (hypercall_preempt_check(i)) {
             uint32_t so_far = done + i;
             if (pdone && copy_to_guest(pdone, &so_far, sizeof(so_far)))
                 return -EFAULT;
-            hypercall_continue(list + (uint64_t)i * req_size,
-                               (total - i) | PV_BATCH_PREEMPTED, pdone, foreigndom, 0, 0);
+            hypercall_continue(at, (total - i) | PV_BATCH_PREEMPTED, pdone, foreigndom, 0, 0);
             return -ERESTART;
         }
-        if (copy_from_guest(req, list + (uint64_t)i * req_size, req_size)) {
-            rc = -EFAULT;
-            done += i;
-            goto out;
+        /* A chunk ends where hypercall_preempt_every would preempt, so the
+         * check above meets every such point. */
+        n = total - i < PV_BATCH_CHUNK ? total - i : PV_BATCH_CHUNK;
+        n = (uint32_t)hypercall_preempt_window(i, n);
+        /* The whole chunk is copied before any of it is applied: a request
+         * that changes the mapping of the list itself does not change what
+         * the rest of its chunk reads. Where part of the chunk cannot be
+         * read, go one request at a time to stop exactly at the first. */
+        if (copy_from_guest(buf, at, (size_t)n * req_size)) {
+            n = 1;
+            if (copy_from_guest(buf, at, req_size)) {
+                rc = -EFAULT;
+                break;
+            }
         }
         unsigned long lock = pv_mm_lock();
-        rc = one(v, req);
-        pv_mm_unlock(lock);
-        if (rc) {
-            done += i;
-            goto out;
+        cache.level = 0;        /* nothing survives a release of the lock */
+        for (j = 0; j < n; j++) {
+            rc = one(v, (const uint8_t *)buf + j * req_size, &cache);
+            if (rc)
+                break;
         }
+        pv_mm_unlock(lock);
+        i += j;                 /* on an error, the index of the failed request */
+        if (rc)
+            break;
     }
-    done += total;
-out:
+    done += i;
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return -EFAULT;
     return rc;

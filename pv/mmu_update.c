@@ -5,7 +5,8 @@
  * every entry either applies whole or changes nothing. A write to a frame that
  * is not a table is a plain write, allowed only where the guest could map the
  * frame writable. The batch loop (first error stops it, progress in *done,
- * preemption) is pv_run_batch's.
+ * preemption, requests copied and the lock taken once per chunk) is
+ * pv_run_batch's; a run of entries in one table checks the table once.
  */
 #include <asm/guest_access.h>
 #include <asm/m2p.h>
@@ -30,7 +31,7 @@ static long plain_write(struct domain *d, struct page_info *pg, unsigned int slo
     return 0;
 }
 
-static long one_update(struct domain *d, const struct mmu_update *u)
+static long one_update(struct domain *d, const struct mmu_update *u, struct pv_batch_cache *c)
 {
     uint64_t mfn = u->ptr >> PAGE_SHIFT, old, stored;
     unsigned int slot = (u->ptr & (PAGE_SIZE - 1)) >> 3;
@@ -38,44 +39,63 @@ static long one_update(struct domain *d, const struct mmu_update *u)
     struct page_info *pg;
     long rc;
 
-    if (!mfn_valid(mfn))
-        return -EINVAL;
-    pg = mfn_to_page(mfn);
     switch (cmd) {
     case MMU_MACHPHYS_UPDATE:
-        if (!domain_owns_mfn(d, mfn) || u->val >= d->nr_pfns)
+        if (!mfn_valid(mfn) || !domain_owns_mfn(d, mfn) || u->val >= d->nr_pfns)
             return -EINVAL;
         m2p_set(mfn, u->val);
         return 0;
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_NO_TRANSLATE:    /* for a PV guest the same as NORMAL */
     case MMU_PT_UPDATE_PRESERVE_AD:
+        break;
+    default:
+        return mfn_valid(mfn) ? -ENOSYS : -EINVAL;
+    }
+    /*
+     * Runs of entries in one table are the common case (a batch fills or
+     * clears a table): the table is looked up for the first of a run only.
+     * What was found stays true while the lock is held: updating a table's
+     * entries never changes the table's own type or references (a table
+     * refers to itself only through the linear map, which takes none), and
+     * every other change of it is made under the lock, which pv_run_batch
+     * has held since the cache was last cleared.
+     */
+    if (c->level && c->table_mfn == mfn) {
+        level = c->level;
+    } else {
+        c->level = 0;
+        if (!mfn_valid(mfn))
+            return -EINVAL;
+        pg = mfn_to_page(mfn);
         if (!get_page(pg, d->id))
             return -EINVAL;
         level = pv_table_level(pg);
-        if (level) {
-            old = ((const uint64_t *)page_to_virt(pg))[slot];
-            rc = pv_validate_entry(level, &old, u->val, d->id, mfn, slot,
-                                   cmd == MMU_PT_UPDATE_PRESERVE_AD ? PV_ENTRY_PRESERVE_AD : 0,
-                                   &stored);
-            if (!rc)
-                d->stats.pt_updates++;
-            else
-                printk(LOG_DEBUG "mmu_update: d%u L%u entry %#lx at %#lx refused (%ld): %s\n",
-                       d->id, level, u->val, u->ptr, rc, pv_pt_error ? pv_pt_error : "?");
-        } else {
+        if (!level) {
             rc = cmd != MMU_PT_UPDATE_PRESERVE_AD ? plain_write(d, pg, slot, u->val) : -EINVAL;
+            put_page(pg);
+            return rc;
         }
-        put_page(pg);
-        return rc;
-    default:
-        return -ENOSYS;
+        put_page(pg);           /* a table of d's, with typed references: never the last */
+        c->table_mfn = mfn;
+        c->level = level;
     }
+    rc = pv_update_checked_entry(level, &old, u->val, d->id, mfn, slot,
+                                 cmd == MMU_PT_UPDATE_PRESERVE_AD ? PV_ENTRY_PRESERVE_AD : 0,
+                                 &stored);
+    if (rc) {
+        c->level = 0;
+        printk(LOG_DEBUG "mmu_update: d%u L%u entry %#lx at %#lx refused (%ld): %s\n",
+               d->id, level, u->val, u->ptr, rc, pv_pt_error ? pv_pt_error : "?");
+        return rc;
+    }
+    d->stats.pt_updates++;
+    return 0;
 }
 
-static long one_request(struct vcpu *v, const void *req)
+static long one_request(struct vcpu *v, const void *req, struct pv_batch_cache *c)
 {
-    return one_update(v->domain, req);
+    return one_update(v->domain, req, c);
 }
 
 long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t foreigndom,

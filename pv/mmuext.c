@@ -65,8 +65,9 @@ static long one_op(struct vcpu *v, const struct mmuext_op *op)
     }
 }
 
-static long one_request(struct vcpu *v, const void *req)
+static long one_request(struct vcpu *v, const void *req, struct pv_batch_cache *c)
 {
+    (void)c;
     return one_op(v, req);
 }
 

@@ -119,6 +119,9 @@ static int get_leaf(unsigned int level, uint64_t e, uint16_t domid)
     bool writable = e & PTE_RW;
     int rc = 0;
 
+    if (level == 1)             /* the common case: one frame */
+        return first < max_page ? get_data_frame(first, writable, domid) :
+            refuse(-EPERM, "mapped frame beyond the end of memory");
     if (first >= max_page || n > max_page - first)
         return refuse(-EPERM, "mapped frame beyond the end of memory");
     for (i = 0; i < n && !rc; i++)
@@ -247,13 +250,63 @@ unsigned int pv_table_level(const struct page_info *pg)
     return level && page_is_validated(pg) && page_type_count(pg) ? level : 0;
 }
 
+/* The rest of update_entry, once the table and slot are known to be right. */
+static int store_entry(unsigned int level, uint64_t *old, uint64_t new,
+                       uint16_t domid, uint16_t data_owner, unsigned long table_mfn,
+                       unsigned int slot, unsigned int flags, uint64_t *stored)
+{
+    uint64_t *p = (uint64_t *)mfn_to_virt(table_mfn) + slot, cur, val;
+    /* What decides the references an entry holds: its frame, P, RW, PS. */
+    const uint64_t ref_bits = PTE_ADDR_MASK | PTE_P | PTE_RW | PTE_PS;
+    bool same_refs;
+    int rc;
+
+    cur = __atomic_load_n(p, __ATOMIC_RELAXED);
+    /*
+     * An entry that keeps its frame, P, RW and PS (a change of flags or of
+     * software bits) needs exactly the references the old one holds: check
+     * its bits and keep them, taking and dropping nothing.  The hardware
+     * changes only A and D meanwhile, so this holds for every value the
+     * exchange below may meet.  Only for frames of the table's owner: a
+     * grant mapping (data_owner != domid) always takes its own references,
+     * and an entry that maps a granted frame is changed only whole.
+     */
+    same_refs = data_owner == domid && (cur & PTE_P) && !((cur ^ new) & ref_bits) &&
+        (!is_leaf(level, cur) ||
+         page_get_owner(mfn_to_page(leaf_first_mfn(level, cur))) == domid);
+    if (same_refs)
+        rc = check_bits(level, new, options_of(domid));
+    else
+        rc = get_entry(level, new, table_mfn, domid, data_owner, options_of(domid));
+    if (rc)
+        return rc;
+    new = adjust(new);
+    do {
+        /* Only the hardware changes the entry meanwhile (A and D). */
+        if ((flags & PV_ENTRY_CMPXCHG) && cur != *old) {
+            if (!same_refs)
+                put_entry(level, new, table_mfn);
+            *old = cur;
+            return PV_ENTRY_CHANGED;
+        }
+        val = new;
+        if (flags & PV_ENTRY_PRESERVE_AD)
+            val = (new & ~(PTE_A | PTE_D)) | (cur & (PTE_A | PTE_D));
+    } while (!__atomic_compare_exchange_n(p, &cur, val, false, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_RELAXED));
+    if (!same_refs)
+        put_entry(level, cur, table_mfn);
+    *old = cur;
+    if (stored)
+        *stored = val;
+    return 0;
+}
+
 static int update_entry(unsigned int level, uint64_t *old, uint64_t new,
                         uint16_t domid, uint16_t data_owner, unsigned long table_mfn,
                         unsigned int slot, unsigned int flags, uint64_t *stored)
 {
     struct page_info *pg;
-    uint64_t *p, cur, val;
-    int rc;
 
     if (level < 1 || level > 4 || slot >= PT_ENTRIES || !mfn_valid(table_mfn))
         return refuse(-EINVAL, "no such page-table entry");
@@ -263,29 +316,20 @@ static int update_entry(unsigned int level, uint64_t *old, uint64_t new,
         return refuse(-EINVAL, "not a validated page table of that level of the domain's");
     if (!slot_is_guest(level, slot))
         return refuse(-EINVAL, "L4 slot of the hypervisor");
-    rc = get_entry(level, new, table_mfn, domid, data_owner, options_of(domid));
-    if (rc)
-        return rc;
-    new = adjust(new);
-    p = (uint64_t *)mfn_to_virt(table_mfn) + slot;
-    cur = __atomic_load_n(p, __ATOMIC_RELAXED);
-    do {
-        /* Only the hardware changes the entry meanwhile (A and D). */
-        if ((flags & PV_ENTRY_CMPXCHG) && cur != *old) {
-            put_entry(level, new, table_mfn);
-            *old = cur;
-            return PV_ENTRY_CHANGED;
-        }
-        val = new;
-        if (flags & PV_ENTRY_PRESERVE_AD)
-            val = (new & ~(PTE_A | PTE_D)) | (cur & (PTE_A | PTE_D));
-    } while (!__atomic_compare_exchange_n(p, &cur, val, false, __ATOMIC_SEQ_CST,
-                                          __ATOMIC_RELAXED));
-    put_entry(level, cur, table_mfn);
-    *old = cur;
-    if (stored)
-        *stored = val;
-    return 0;
+    return store_entry(level, old, new, domid, data_owner, table_mfn, slot, flags, stored);
+}
+
+int pv_update_checked_entry(unsigned int level, uint64_t *old, uint64_t new,
+                            uint16_t domid, unsigned long table_mfn, unsigned int slot,
+                            unsigned int flags, uint64_t *stored)
+{
+    ASSERT(level >= 1 && level <= 4 && slot < PT_ENTRIES && mfn_valid(table_mfn));
+    ASSERT(page_state(mfn_to_page(table_mfn)) == PGC_state_inuse &&
+           page_get_owner(mfn_to_page(table_mfn)) == domid &&
+           pv_table_level(mfn_to_page(table_mfn)) == level);
+    if (!slot_is_guest(level, slot))
+        return refuse(-EINVAL, "L4 slot of the hypervisor");
+    return store_entry(level, old, new, domid, domid, table_mfn, slot, flags, stored);
 }
 
 int pv_validate_entry(unsigned int level, uint64_t *old, uint64_t new,

@@ -73,6 +73,16 @@ bool hypercall_preempt_check(uint64_t done)
     return softirq_pending(smp_processor_id());
 }
 
+uint64_t hypercall_preempt_window(uint64_t done, uint64_t max)
+{
+    uint64_t to_next;
+
+    if (!hypercall_preempt_every)
+        return max;
+    to_next = hypercall_preempt_every - done % hypercall_preempt_every;
+    return to_next < max ? to_next : max;
+}
+
 struct cpu_regs *guest_regs(void)
 {
     return (struct cpu_regs *)(this_cpu()->stack_top - TRAP_FRAME_SIZE);

@@ -41,18 +41,8 @@ void page_assign(struct page_info *pg, uint16_t domid)
     pg->count_info |= PGC_allocated | 1;
 }
 
-bool get_page(struct page_info *pg, uint16_t domid)
-{
-    unsigned long count = page_refcount(pg);
-
-    if (page_state(pg) != PGC_state_inuse || pg->owner != domid ||
-        count == 0 || count == PGC_count_mask)
-        return false;
-    pg->count_info++;
-    return true;
-}
-
-void put_page(struct page_info *pg)
+/* The header's put_page drops all but the last reference inline. */
+void put_page_last(struct page_info *pg)
 {
     unsigned long count = page_refcount(pg);
 
@@ -91,7 +81,8 @@ static int take_first_type_ref(struct page_info *pg, unsigned long type)
     return 0;
 }
 
-int get_page_type(struct page_info *pg, unsigned long type)
+/* What the header's get_page_type does not do inline. */
+int get_page_type_slow(struct page_info *pg, unsigned long type)
 {
     unsigned long x = pg->type_info;
     unsigned long count = x & PGT_count_mask;
@@ -109,7 +100,8 @@ int get_page_type(struct page_info *pg, unsigned long type)
     return 0;
 }
 
-void put_page_type(struct page_info *pg)
+/* The header's put_page_type drops all but the last reference inline. */
+void put_page_type_last(struct page_info *pg)
 {
     unsigned long x = pg->type_info;
     unsigned long type = x & PGT_type_mask;

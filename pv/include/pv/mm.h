@@ -31,13 +31,25 @@ int pv_set_baseptr(struct vcpu *v, uint64_t mfn, int user);
  * walk leaves them (or meets a superpage).  Caller holds the lock. */
 long pv_find_l1(const struct domain *d, uint64_t l4_mfn, uint64_t va, uint64_t *l1_mfn);
 /*
- * The batch loop mmu_update and mmuext_op share: copy each request in, apply it
- * with one() under the memory lock, stop at the first error, report progress in
- * *done (a 32-bit count, if the guest gave the pointer), and preempt long
- * batches: bit 31 of count marks a continued batch whose progress is in *done.
+ * The batch loop mmu_update and mmuext_op share: apply each request with one()
+ * under the memory lock, stop at the first error, report progress in *done (a
+ * 32-bit count, if the guest gave the pointer), and preempt long batches: bit
+ * 31 of count marks a continued batch whose progress is in *done.  Requests
+ * are copied in chunks of up to PV_BATCH_CHUNK, and each chunk is applied
+ * under one hold of the lock; preemption is checked between chunks, which
+ * end at every point hypercall_preempt_every names.
  */
 #define PV_BATCH_PREEMPTED (1U << 31)
+#define PV_BATCH_CHUNK 16
+#define PV_BATCH_REQ_MAX 32      /* bytes in one request, at most */
+/* What one() may remember from one request to the next, for as long as the
+ * lock is held: pv_run_batch clears it (level = 0) each time it takes the
+ * lock. mmu_update keeps the table its last entry went to. */
+struct pv_batch_cache {
+    uint64_t table_mfn;
+    unsigned int level;         /* the table's level; 0: nothing kept */
+};
 long pv_run_batch(struct vcpu *v, uint64_t list, size_t req_size, uint64_t count,
                   uint64_t pdone, uint64_t foreigndom,
-                  long (*one)(struct vcpu *v, const void *req));
+                  long (*one)(struct vcpu *v, const void *req, struct pv_batch_cache *c));
 #endif

@@ -99,6 +99,17 @@ int pv_validate_entry(unsigned int level, uint64_t *old, uint64_t new,
                       unsigned int flags, uint64_t *stored);
 
 /*
+ * pv_validate_entry for a caller that has itself checked, under the memory
+ * lock, everything about the table: table_mfn is a validated level-`level`
+ * table of domid's (pv_table_level), in use, and slot < PT_ENTRIES (debug
+ * builds assert it).  The slot is still checked against the hypervisor's L4
+ * slots.  mmu_update checks a table once for a run of entries in it.
+ */
+int pv_update_checked_entry(unsigned int level, uint64_t *old, uint64_t new,
+                            uint16_t domid, unsigned long table_mfn, unsigned int slot,
+                            unsigned int flags, uint64_t *stored);
+
+/*
  * A grant mapping (map_grant_ref with GNTMAP_host_map): like
  * pv_validate_entry at level 1, except that the frame `new` maps must belong
  * to granter rather than to domid, the owner of the table.  The references

@@ -42,6 +42,10 @@ void hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint
  * Yes when this CPU has softirqs to run, or every hypercall_preempt_every units
  * (a command-line option, so tests can make preemption happen for sure). */
 bool hypercall_preempt_check(uint64_t done);
+/* How many units, at most `max`, may follow `done` before the next point
+ * where hypercall_preempt_every would preempt: a loop that checks only every
+ * so many units stops at exactly the same points. */
+uint64_t hypercall_preempt_window(uint64_t done, uint64_t max);
 
 /* The trap frame of the guest being served on this CPU. */
 struct cpu_regs *guest_regs(void);

@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <xeno/lib.h>
 #include <xeno/mm.h>
 
 struct page_ref_ops {
@@ -79,10 +80,26 @@ void page_assign(struct page_info *pg, uint16_t domid);
  * still has references (its allocation, or mappings that outlive it), and
  * whose count would not overflow.
  */
-bool get_page(struct page_info *pg, uint16_t domid);
+static inline bool get_page(struct page_info *pg, uint16_t domid)
+{
+    unsigned long count = page_refcount(pg);
+
+    if (page_state(pg) != PGC_state_inuse || pg->owner != domid ||
+        count == 0 || count == PGC_count_mask)
+        return false;
+    pg->count_info++;
+    return true;
+}
 
 /* Drop a general reference; the last one releases the frame. */
-void put_page(struct page_info *pg);
+void put_page_last(struct page_info *pg);
+static inline void put_page(struct page_info *pg)
+{
+    if (likely(page_refcount(pg) > 1))
+        pg->count_info--;
+    else
+        put_page_last(pg);
+}
 
 /*
  * Take a typed reference (PGT_l1..l4_page_table, PGT_seg_desc_page or
@@ -95,10 +112,31 @@ void put_page(struct page_info *pg);
  *            finds bad contents.
  * On failure nothing has changed.
  */
-int get_page_type(struct page_info *pg, unsigned long type);
+int get_page_type_slow(struct page_info *pg, unsigned long type);
+static inline int get_page_type(struct page_info *pg, unsigned long type)
+{
+    unsigned long x = pg->type_info;
+
+    /* Fast path: one more reference of the type the frame already has and
+     * has validated (a type it has is a known one). */
+    if (likely((x & (PGT_type_mask | PGT_validated)) == (type | PGT_validated) &&
+               (x & PGT_count_mask) - 1 < PGT_count_mask - 1)) {
+        ASSERT(page_refcount(pg) > 0);
+        pg->type_info = x + 1;
+        return 0;
+    }
+    return get_page_type_slow(pg, type);
+}
 
 /* Drop a typed reference; the last one of a page-table type de-validates. */
-void put_page_type(struct page_info *pg);
+void put_page_type_last(struct page_info *pg);
+static inline void put_page_type(struct page_info *pg)
+{
+    if (likely((pg->type_info & PGT_count_mask) > 1))
+        pg->type_info--;
+    else
+        put_page_type_last(pg);
+}
 
 /* Both kinds, general first; on failure neither is held.  Returns 0 or
  * -errno: -EINVAL when get_page refuses, else get_page_type's error. */
