@@ -93,6 +93,7 @@ static struct domain *build_one(const struct boot_module *m, const char *source)
     printk("domain: d%u '%s' created (%s, %lu MiB, %u vCPU%s) from %s\n", d->id, d->name,
            domain_type_name(cfg->type), cfg->memory_mib, cfg->vcpus, cfg->vcpus == 1 ? "" : "s",
            source);
+    domain_report_xen_memory(d);
     xfree(cfg);
     return d;
 

@@ -107,6 +107,36 @@ struct page_info *domain_alloc_frame(struct domain *d)
     return pg;
 }
 
+size_t domain_xen_memory(const struct domain *d, size_t *p2m)
+{
+    size_t bytes = xmalloc_footprint(d) + xmalloc_footprint(d->evtchn_ports) +
+                   grant_domain_xen_memory(d);
+
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        const struct vcpu *v = d->vcpus[i];
+
+        bytes += xmalloc_footprint(v);
+        for (unsigned int f = 0; f < GDT_GUEST_PAGES; f++)
+            bytes += v->pv.gdt_shadow_mfns[f] ? PAGE_SIZE : 0;
+    }
+    *p2m = xmalloc_footprint(d->p2m);
+    return bytes + *p2m;
+}
+
+static void report_xen_memory(const struct domain *d, const char *when)
+{
+    size_t p2m, bytes = domain_xen_memory(d, &p2m);
+
+    printk("domain: d%u hypervisor memory %lu KiB %s, p2m %lu KiB of it\n", d->id,
+           (unsigned long)DIV_ROUND_UP(bytes, 1024), when,
+           (unsigned long)DIV_ROUND_UP(p2m, 1024));
+}
+
+void domain_report_xen_memory(const struct domain *d)
+{
+    report_xen_memory(d, "at creation");
+}
+
 bool page_is_xen_held(const struct domain *d, uint64_t mfn)
 {
     if (mfn == d->shared_info_mfn || grant_frame_held(d, mfn))
@@ -215,6 +245,8 @@ void domain_destroy(struct domain *d)
     unsigned long owned = d->tot_pages + d->released_pages, released;
     unsigned long flags;
 
+    if (d->state != DOMAIN_BUILDING)
+        report_xen_memory(d, "at its end");
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         guest_timers_stop(d->vcpus[i]);
     domain_event_destroy(d);        /* before shared_info, whose bits it clears */

@@ -82,6 +82,19 @@ struct gnttab *grant_table_if_any(struct domain *d)
     return d->grant ? &d->grant->table : NULL;
 }
 
+size_t grant_domain_xen_memory(const struct domain *d)
+{
+    const struct grant_domain *g = d->grant;
+    size_t bytes;
+
+    if (!g)
+        return 0;
+    bytes = xmalloc_footprint(g);
+    for (unsigned int i = 0; i < g->table.nr_frames; i++)
+        bytes += PAGE_SIZE + xmalloc_footprint(g->table.frames[i].active);
+    return bytes;
+}
+
 bool grant_frame_held(const struct domain *d, uint64_t mfn)
 {
     const struct gnttab *gt = d->grant ? &d->grant->table : NULL;

@@ -294,16 +294,24 @@ static void transfer_one(struct vcpu *v, void *arg)
 
 /* ---- the batch loop */
 
+/* What an op's run may change, and so is copied back: the whole of a map
+ * op (handle, bus address, status), only the status of the others. */
 struct batch_kind {
     size_t size;
+    size_t out_offset, out_size;
     void (*one)(struct vcpu *v, void *op);
 };
 
+#define STATUS_OUT(type) offsetof(type, status), sizeof(((type *)0)->status)
+
 static const struct batch_kind batch_kinds[] = {
-    [GNTTABOP_map_grant_ref] = { sizeof(struct gnttab_map_grant_ref), map_one },
-    [GNTTABOP_unmap_grant_ref] = { sizeof(struct gnttab_unmap_grant_ref), unmap_one },
-    [GNTTABOP_transfer] = { sizeof(struct gnttab_transfer), transfer_one },
-    [GNTTABOP_copy] = { sizeof(struct gnttab_copy), copy_one },
+    [GNTTABOP_map_grant_ref] = { sizeof(struct gnttab_map_grant_ref), 0,
+                                 sizeof(struct gnttab_map_grant_ref), map_one },
+    [GNTTABOP_unmap_grant_ref] = { sizeof(struct gnttab_unmap_grant_ref),
+                                   STATUS_OUT(struct gnttab_unmap_grant_ref), unmap_one },
+    [GNTTABOP_transfer] = { sizeof(struct gnttab_transfer),
+                            STATUS_OUT(struct gnttab_transfer), transfer_one },
+    [GNTTABOP_copy] = { sizeof(struct gnttab_copy), STATUS_OUT(struct gnttab_copy), copy_one },
 };
 
 static long run_batch(struct vcpu *v, unsigned int cmd, uint64_t uop, uint64_t count)
@@ -327,7 +335,7 @@ static long run_batch(struct vcpu *v, unsigned int cmd, uint64_t uop, uint64_t c
         lock = pv_mm_lock();
         k->one(v, op);
         pv_mm_unlock(lock);
-        if (copy_to_guest(at, op, k->size))
+        if (copy_to_guest(at + k->out_offset, op + k->out_offset, k->out_size))
             return -EFAULT;
     }
     return 0;

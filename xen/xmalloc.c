@@ -263,6 +263,19 @@ static void slab_free(struct page_info *pg, void *p)
         free_frames(pg, 0);
 }
 
+size_t xmalloc_footprint(const void *p)
+{
+    const struct page_info *pg;
+
+    if (!p)
+        return 0;
+    pg = mfn_to_page(virt_to_mfn(p));
+    if (pg->xmalloc_class == XMALLOC_CLASS_LARGE)
+        return (size_t)PAGE_SIZE << pg->order;
+    ASSERT(pg->xmalloc_class != 0 && pg->xmalloc_class <= NR_CLASSES);
+    return class_size[pg->xmalloc_class - 1U];
+}
+
 void xfree(void *p)
 {
     unsigned long mfn;

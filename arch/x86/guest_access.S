@@ -10,22 +10,21 @@
         .globl raw_copy_guest
         .type raw_copy_guest, @function
 /* long raw_copy_guest(void *dst, const void *src, size_t n): 0 or -EFAULT */
-/* Eight bytes at a time, then the rest: a batch of requests copies in few
- * iterations (TCG's icount counts each iteration of a rep as an instruction). */
+/* Quadwords first, then the bytes left (a fault in either is -EFAULT). */
 raw_copy_guest:
         mov %rdx, %rcx
         shr $3, %rcx
 1:      rep movsq
-        mov %rdx, %rcx
-        and $7, %rcx
-3:      rep movsb
+        mov %edx, %ecx
+        and $7, %ecx
+2:      rep movsb
         xor %eax, %eax
         ret
-2:      mov $-14, %rax
+3:      mov $-14, %rax
         ret
         .size raw_copy_guest, . - raw_copy_guest
 
         .section .ex_table, "a"
         .balign 8
-        .quad 1b, 2b
-        .quad 3b, 2b
+        .quad 1b, 3b
+        .quad 2b, 3b

@@ -7,7 +7,7 @@ issued), as `tools/xeno bench mmu_batch ptwr` checks it."""
 import pytest
 
 from xenolib import bench, guesttests
-from xenolib.benchmarks import evtchn, grantcopy, hypercall, pvmem
+from xenolib.benchmarks import evtchn, grantcopy, hypercall, memory, pvmem
 
 PVBENCH = guesttests.GuestTest(name="pvbench", environments=("pv64",), memory=8, vcpus=1,
                                cmdline="", expect_shutdown="poweroff", summary="")
@@ -239,3 +239,26 @@ def test_evtchn_tables_from_canned_measurements(monkeypatch):
     print(text)
     assert "pair/alone" in text and "1.875" in text     # 1500 / 800
     assert "debug [icount] 700 ns" in text
+
+
+def test_domain_memory_lines():
+    """Every domain's `hypervisor memory` lines are there and well-formed (numbers are
+    `tools/xeno bench domain_memory`'s, not judged here)."""
+    built(memory.HELLO)
+    result = memory.boot(memory.HELLO, 2, timeout=60)
+    show("two hello domains under the release hypervisor", result)
+    assert result.verdict == "pass", result.message
+    said = [line for line in result.lines if "hypervisor memory" in line]
+    assert said and all(memory.LINE.match(line.rstrip()) for line in said), said
+    assert memory.problems(memory.parse(result.lines), 2) == []
+
+
+def test_domain_memory_canned():
+    lines = ["domain: d1 hypervisor memory 44 KiB at creation, p2m 16 KiB of it",
+             "domain: d1 hypervisor memory 132 KiB at its end, p2m 16 KiB of it",
+             "domain: d2 hypervisor memory 44 KiB at creation, p2m 16 KiB"]
+    usages = memory.parse(lines)
+    assert [(u.domain, u.kib, u.when, u.p2m_kib) for u in usages] == [
+        (1, 44, "at creation", 16), (1, 132, "at its end", 16)]
+    assert memory.problems(usages, 1) == []
+    assert memory.problems(usages, 2) != []

@@ -118,6 +118,14 @@ void domain_init(void);
 /* Is mfn a frame of d's that the hypervisor itself holds (shared_info, a
  * registered vcpu_info)? The guest cannot give those back. */
 bool page_is_xen_held(const struct domain *d, uint64_t mfn);
+/* The bytes the hypervisor holds for d beyond the guest's own frames: struct
+ * domain and vCPUs (size classes and blocks as allocated), event-channel
+ * ports, grant state and grant-table frames, GDT shadows, and the p2m, whose
+ * share is also put in *p2m. */
+size_t domain_xen_memory(const struct domain *d, size_t *p2m);
+/* Print `domain: dN hypervisor memory X KiB at creation, p2m Y KiB of it`
+ * (docs/boot-contract.md); domain_destroy prints the same `at its end`. */
+void domain_report_xen_memory(const struct domain *d);
 /* Does d own the frame mfn? */
 bool domain_owns_mfn(const struct domain *d, uint64_t mfn);
 struct domain *domain_by_id(uint16_t id);

@@ -44,6 +44,9 @@ struct grant_domain *grant_domain_of(struct domain *d);
 /* d's grant table if it has one (a domain that never made a grant_table_op
  * has none: every ref of it is out of range). */
 struct gnttab *grant_table_if_any(struct domain *d);
+/* The bytes d's grant state holds: its structure, each table frame (not
+ * charged to the domain's memory limit) and the frame's active entries. */
+size_t grant_domain_xen_memory(const struct domain *d);
 /* Is mfn one of d's grant-table frames? (They cannot be given back.) */
 bool grant_frame_held(const struct domain *d, uint64_t mfn);
 /* Does d map any grant (of any domain) now? */

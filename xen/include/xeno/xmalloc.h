@@ -27,6 +27,9 @@ void *xmalloc_array_bytes(size_t size, size_t align, size_t n);
 void *xzalloc_array_bytes(size_t size, size_t align, size_t n);
 /* NULL is ignored. */
 void xfree(void *p);
+/* The bytes p really takes: its size class, or its whole block of frames
+ * (0 for NULL).  What a domain's memory accounting counts. */
+size_t xmalloc_footprint(const void *p);
 
 #define xmalloc(type)  ((type *)xmalloc_bytes(sizeof(type), __alignof__(type)))
 #define xzalloc(type)  ((type *)xzalloc_bytes(sizeof(type), __alignof__(type)))
