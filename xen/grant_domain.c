@@ -72,9 +72,37 @@ struct grant_domain *grant_domain_of(struct domain *d)
         return NULL;
     BUG_ON(gnttab_init(&g->table, d->id, GRANT_DOMAIN_FRAMES));
     g->table.owner = d;
-    gnttab_maptrack_init(&g->maptrack, g->handles, GRANT_DOMAIN_HANDLES);
+    gnttab_maptrack_init(&g->maptrack, NULL, 0);    /* handles come with the first map */
     d->grant = g;
     return g;
+}
+
+int grant_domain_reserve_handle(struct grant_domain *g)
+{
+    unsigned int nr = g->maptrack.nr, grown;
+    struct gnttab_handle *slots;
+    struct grant_mapping *maps;
+
+    if (g->maptrack.used < nr)
+        return 0;
+    if (nr >= GRANT_DOMAIN_HANDLES)
+        return -ENOSPC;
+    grown = nr ? nr * 2 : GRANT_DOMAIN_HANDLES_FIRST;
+    if (grown > GRANT_DOMAIN_HANDLES)
+        grown = GRANT_DOMAIN_HANDLES;
+    slots = xmalloc_array(struct gnttab_handle, grown);
+    maps = xzalloc_array(struct grant_mapping, grown);
+    if (!slots || !maps) {
+        xfree(slots);
+        xfree(maps);
+        return -ENOSPC;
+    }
+    if (nr)
+        memcpy(maps, g->maps, nr * sizeof(*maps));
+    xfree(g->maps);
+    g->maps = maps;
+    xfree(gnttab_maptrack_grow(&g->maptrack, slots, grown));
+    return 0;
 }
 
 struct gnttab *grant_table_if_any(struct domain *d)
@@ -90,6 +118,8 @@ size_t grant_domain_xen_memory(const struct domain *d)
     if (!g)
         return 0;
     bytes = xmalloc_footprint(g);
+    if (g->maptrack.nr)
+        bytes += xmalloc_footprint(g->maptrack.slots) + xmalloc_footprint(g->maps);
     for (unsigned int i = 0; i < g->table.nr_frames; i++)
         bytes += PAGE_SIZE + xmalloc_footprint(g->table.frames[i].active);
     return bytes;
@@ -151,6 +181,8 @@ void grant_domain_destroy(struct domain *d)
                        m->id, before - m->grant->maptrack.used, d->id);
         }
     BUG_ON(gnttab_destroy(&g->table));
+    xfree(g->maptrack.slots);
+    xfree(g->maps);
     d->grant = NULL;
     xfree(g);
 }

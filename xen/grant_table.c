@@ -330,6 +330,26 @@ void gnttab_maptrack_init(struct gnttab_maptrack *mt, struct gnttab_handle *slot
         slots[i] = (struct gnttab_handle){ .ref = i + 1 };
 }
 
+struct gnttab_handle *gnttab_maptrack_grow(struct gnttab_maptrack *mt,
+                                           struct gnttab_handle *slots, unsigned int nr)
+{
+    struct gnttab_handle *old;
+
+    spin_lock(&mt->lock);
+    BUG_ON(nr <= mt->nr);
+    old = mt->slots;
+    if (mt->nr)
+        memcpy(slots, old, mt->nr * sizeof(*slots));
+    /* The free list ends at the old count, which is now the first new slot:
+     * chaining the new ones from there extends it without walking it. */
+    for (unsigned int i = mt->nr; i < nr; i++)
+        slots[i] = (struct gnttab_handle){ .ref = i + 1 };
+    mt->slots = slots;
+    mt->nr = nr;
+    spin_unlock(&mt->lock);
+    return old;
+}
+
 int16_t gnttab_map(struct gnttab_maptrack *mt, struct gnttab *gt, grant_ref_t ref,
                    uint16_t user, bool readonly, grant_handle_t *handle,
                    uint32_t *frame)

@@ -95,6 +95,10 @@ static void map_one(struct vcpu *v, void *arg)
         op->status = GNTST_bad_gntref;      /* a table of no frames: no ref exists */
         return;
     }
+    if (grant_domain_reserve_handle(g)) {
+        op->status = GNTST_no_space;
+        return;
+    }
     op->status = gnttab_map(&g->maptrack, rgt, op->ref, d->id, readonly, &h, &frame);
     if (op->status != GNTST_okay)
         return;

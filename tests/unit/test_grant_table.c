@@ -7,6 +7,7 @@
  * while mapped refused by the guest's own compare-and-exchange, transfer's
  * accept -> committed -> completed, map handles, and teardown.
  */
+#include <stdlib.h>
 #include <xeno/errno.h>
 #include <xeno/grant_table.h>
 #include <xeno/string.h>
@@ -554,6 +555,51 @@ TEST(handles_track_maps)
     /* Freed handles come back, most recent first. */
     CHECK_EQ(gnttab_map(&mt_b, &gt_a, 9, DOM_B, true, &extra, &frame), GNTST_okay);
     CHECK_EQ(extra, 2);
+    check_unlocked();
+}
+
+TEST(handles_grow_keeping_those_in_use)
+{
+    struct gnttab_handle small[2], *big = malloc(5 * sizeof(*big)), got;
+    struct gnttab_maptrack mt;
+    grant_handle_t h;
+    uint32_t frame;
+
+    setup();
+    CHECK(big != NULL);
+    for (grant_ref_t ref = 0; ref < 6; ref++)
+        guest_grant(&gt_a, ref, DOM_B, 0x700 + ref, GTF_permit_access);
+    /* None at first: a domain that never maps holds no handles. */
+    gnttab_maptrack_init(&mt, NULL, 0);
+    CHECK_EQ(gnttab_map(&mt, &gt_a, 0, DOM_B, true, &h, &frame), GNTST_no_space);
+    CHECK(gnttab_maptrack_grow(&mt, small, 2) == NULL);
+    CHECK_EQ(gnttab_map(&mt, &gt_a, 0, DOM_B, true, &h, &frame), GNTST_okay);
+    CHECK_EQ(h, 0);
+    CHECK_EQ(gnttab_map(&mt, &gt_a, 1, DOM_B, false, &h, &frame), GNTST_okay);
+    CHECK_EQ(h, 1);
+    CHECK_EQ(gnttab_map(&mt, &gt_a, 2, DOM_B, true, &h, &frame), GNTST_no_space);
+    /* Grown: the two in use keep their numbers and grants, three more are free. */
+    CHECK(gnttab_maptrack_grow(&mt, big, 5) == small);
+    CHECK_EQ(mt.nr, 5);
+    CHECK_EQ(gnttab_handle_get(&mt, 1, &got), GNTST_okay);
+    CHECK_EQ(got.ref, 1);
+    CHECK_EQ(got.flags, GNTTAB_HANDLE_USED);
+    for (grant_handle_t want = 2; want < 5; want++) {
+        CHECK_EQ(gnttab_map(&mt, &gt_a, want, DOM_B, true, &h, &frame), GNTST_okay);
+        CHECK_EQ(h, want);
+        CHECK_EQ(frame, 0x700 + want);
+    }
+    CHECK_EQ(gnttab_map(&mt, &gt_a, 5, DOM_B, true, &h, &frame), GNTST_no_space);
+    /* A handle freed after the growth comes back. */
+    CHECK_EQ(gnttab_unmap(&mt, 0, &gt_a), GNTST_okay);
+    CHECK_EQ(gnttab_map(&mt, &gt_a, 5, DOM_B, true, &h, &frame), GNTST_okay);
+    CHECK_EQ(h, 0);
+    CHECK_EQ(mt.used, 5);
+    for (grant_handle_t i = 0; i < 5; i++)
+        CHECK_EQ(gnttab_unmap(&mt, i, &gt_a), GNTST_okay);
+    for (grant_ref_t ref = 0; ref < 6; ref++)
+        CHECK_EQ(flags_of(&gt_a, ref), GTF_permit_access);
+    free(big);
     check_unlocked();
 }
 

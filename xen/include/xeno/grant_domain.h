@@ -20,8 +20,10 @@
 
 /* Frames a domain's table may grow to: Xen's default (max_grant_frames). */
 #define GRANT_DOMAIN_FRAMES 32
-/* Grants a domain may map at once. */
+/* Grants a domain may map at once; its handles grow on demand, doubling
+ * from GRANT_DOMAIN_HANDLES_FIRST, so a domain that maps little pays little. */
 #define GRANT_DOMAIN_HANDLES 1024
+#define GRANT_DOMAIN_HANDLES_FIRST 32
 
 /* What a handle's mapping is, beside what the core's handle records. */
 struct grant_mapping {
@@ -33,14 +35,16 @@ struct grant_mapping {
 struct grant_domain {
     struct gnttab table;
     struct gnttab_maptrack maptrack;
-    struct gnttab_handle handles[GRANT_DOMAIN_HANDLES];
-    struct grant_mapping maps[GRANT_DOMAIN_HANDLES];
+    struct grant_mapping *maps;     /* maptrack.nr of them, by handle */
 };
 
 struct domain;
 
 /* d's grant state, created on first use; NULL when out of memory. */
 struct grant_domain *grant_domain_of(struct domain *d);
+/* Room for one more mapping in g's handles: 0, or -ENOSPC at the limit
+ * (or out of memory). */
+int grant_domain_reserve_handle(struct grant_domain *g);
 /* d's grant table if it has one (a domain that never made a grant_table_op
  * has none: every ref of it is out of range). */
 struct gnttab *grant_table_if_any(struct domain *d);

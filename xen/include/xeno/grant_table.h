@@ -160,9 +160,14 @@ struct gnttab_maptrack {
     struct gnttab_handle *slots;
 };
 
-/* Handles for a mapping domain, in slots[nr] (caller's storage). */
+/* Handles for a mapping domain, in slots[nr] (caller's storage; nr may be 0). */
 void gnttab_maptrack_init(struct gnttab_maptrack *mt, struct gnttab_handle *slots,
                           unsigned int nr);
+/* More handles: slots (nr of them, more than now) replaces the storage, the
+ * handles in use copied over at the same numbers and the new ones free.
+ * Returns the old storage, for the caller to free. */
+struct gnttab_handle *gnttab_maptrack_grow(struct gnttab_maptrack *mt,
+                                           struct gnttab_handle *slots, unsigned int nr);
 
 /*
  * map_grant_ref's bookkeeping: acquire ref of gt for user (GNTTAB_MAP) and
