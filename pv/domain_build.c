@@ -16,6 +16,7 @@
 #include <pv/pv.h>
 #include <pv/mm.h>
 #include <pv/pt_validate.h>
+#include <xeno/bitops.h>
 #include <xeno/page_ref.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
@@ -283,8 +284,9 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
 
     d->nr_pfns = cfg->memory_mib * (MIB / PAGE_SIZE);
     d->p2m = xmalloc_array(uint64_t, d->nr_pfns);
+    d->populated = xzalloc_array(unsigned long, DIV_ROUND_UP(d->nr_pfns, BITS_PER_LONG));
     rc = -ENOMEM;
-    if (!d->p2m) {
+    if (!d->p2m || !d->populated) {
         snprintf(err, err_len, "out of memory for the p2m of %lu MiB", cfg->memory_mib);
         goto out;
     }
@@ -297,6 +299,7 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
         }
         d->p2m[pfn] = page_to_mfn(pg);
         m2p_set(d->p2m[pfn], pfn);
+        domain_set_pfn_populated(d, pfn, true);
         d->ram_pages++;
     }
     rc = plan_layout(d, info, ramdisk_len, &l, err, err_len);
@@ -332,6 +335,9 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
         write_hypercall_page(page);
     }
     setup_vcpu0(d, &l, info);
+    /* The guest has its p2m (the list in its memory); ours was for building. */
+    xfree(d->p2m);
+    d->p2m = NULL;
     printk(LOG_DEBUG "domain: d%u layout: kernel %#lx-%#lx, start_info %#lx, %lu page tables "
            "at %#lx, stack %#lx, mapped to %#lx\n", d->id, info->virt_kstart, info->virt_kend,
            l.start_info, l.nr_pt, l.pt, l.stack, l.v_end);

@@ -6,6 +6,7 @@
 #include <asm/percpu.h>
 #include <asm/shutdown.h>
 #include <asm/smp.h>
+#include <xeno/bitops.h>
 #include <xeno/buddy.h>
 #include <xeno/domain.h>
 #include <xeno/event.h>
@@ -107,7 +108,7 @@ struct page_info *domain_alloc_frame(struct domain *d)
     return pg;
 }
 
-size_t domain_xen_memory(const struct domain *d, size_t *p2m)
+size_t domain_xen_memory(const struct domain *d, size_t *pfn_map)
 {
     size_t bytes = xmalloc_footprint(d) + xmalloc_footprint(d->evtchn_ports) +
                    grant_domain_xen_memory(d);
@@ -119,17 +120,35 @@ size_t domain_xen_memory(const struct domain *d, size_t *p2m)
         for (unsigned int f = 0; f < GDT_GUEST_PAGES; f++)
             bytes += v->pv.gdt_shadow_mfns[f] ? PAGE_SIZE : 0;
     }
-    *p2m = xmalloc_footprint(d->p2m);
-    return bytes + *p2m;
+    *pfn_map = xmalloc_footprint(d->populated) + xmalloc_footprint(d->p2m);
+    return bytes + *pfn_map;
+}
+
+bool domain_pfn_populated(const struct domain *d, uint64_t pfn)
+{
+    return pfn < d->nr_pfns && d->populated &&
+           (d->populated[pfn / BITS_PER_LONG] >> (pfn % BITS_PER_LONG) & 1);
+}
+
+void domain_set_pfn_populated(struct domain *d, uint64_t pfn, bool populated)
+{
+    unsigned long bit = 1UL << (pfn % BITS_PER_LONG);
+
+    if (pfn >= d->nr_pfns || !d->populated)
+        return;
+    if (populated)
+        d->populated[pfn / BITS_PER_LONG] |= bit;
+    else
+        d->populated[pfn / BITS_PER_LONG] &= ~bit;
 }
 
 static void report_xen_memory(const struct domain *d, const char *when)
 {
-    size_t p2m, bytes = domain_xen_memory(d, &p2m);
+    size_t pfn_map, bytes = domain_xen_memory(d, &pfn_map);
 
-    printk("domain: d%u hypervisor memory %lu KiB %s, p2m %lu KiB of it\n", d->id,
+    printk("domain: d%u hypervisor memory %lu KiB %s, pfn map %lu KiB of it\n", d->id,
            (unsigned long)DIV_ROUND_UP(bytes, 1024), when,
-           (unsigned long)DIV_ROUND_UP(p2m, 1024));
+           (unsigned long)DIV_ROUND_UP(pfn_map, 1024));
 }
 
 void domain_report_xen_memory(const struct domain *d)
@@ -290,6 +309,8 @@ void domain_destroy(struct domain *d)
               d->id, owned, released, d->tot_pages);
     xfree(d->p2m);
     d->p2m = NULL;
+    xfree(d->populated);
+    d->populated = NULL;
     d->tot_pages = 0;
     d->state = DOMAIN_DEAD;
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);

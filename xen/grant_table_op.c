@@ -246,8 +246,7 @@ static void move_page(struct domain *from, struct domain *to, uint64_t mfn, uint
     struct page_info *pg = mfn_to_page(mfn);
     uint64_t old_pfn = m2p_get(mfn);
 
-    if (old_pfn < from->nr_pfns && from->p2m[old_pfn] == mfn)
-        from->p2m[old_pfn] = M2P_INVALID;
+    domain_set_pfn_populated(from, old_pfn, false);
     page_list_del(pg, &from->pages);
     from->tot_pages--;
     from->ram_pages--;
@@ -257,8 +256,8 @@ static void move_page(struct domain *from, struct domain *to, uint64_t mfn, uint
     page_list_add_tail(pg, &to->pages);
     to->tot_pages++;
     to->ram_pages++;
-    if (pfn < to->nr_pfns && to->p2m[pfn] == M2P_INVALID)
-        to->p2m[pfn] = mfn;
+    if (!domain_pfn_populated(to, pfn))
+        domain_set_pfn_populated(to, pfn, true);
     m2p_set(mfn, pfn < to->nr_pfns ? pfn : M2P_INVALID);
     /* The sender unmapped it, perhaps without a flush: no stale translation
      * may outlive the move. */

@@ -62,21 +62,21 @@ static long one_extent(struct domain *d, unsigned int op, uint64_t *entry)
         pfn = m2p_get(mfn);
         if (!page_drop_allocation(mfn_to_page(mfn)))
             return -EINVAL;                 /* already given back */
-        if (pfn < d->nr_pfns && d->p2m[pfn] == mfn)
-            d->p2m[pfn] = M2P_INVALID;
+        domain_set_pfn_populated(d, pfn, false);
         d->ram_pages--;
         return 0;
     case XENMEM_increase_reservation:
     case XENMEM_populate_physmap:
         pfn = *entry;
-        if (op == XENMEM_populate_physmap && (pfn >= d->nr_pfns || d->p2m[pfn] != M2P_INVALID))
+        if (op == XENMEM_populate_physmap &&
+            (pfn >= d->nr_pfns || domain_pfn_populated(d, pfn)))
             return -EINVAL;                 /* only holes can be filled */
         pg = domain_alloc_frame(d);
         if (!pg)
             return -ENOMEM;
         mfn = page_to_mfn(pg);
         if (op == XENMEM_populate_physmap) {
-            d->p2m[pfn] = mfn;
+            domain_set_pfn_populated(d, pfn, true);
             m2p_set(mfn, pfn);
         }
         d->ram_pages++;

@@ -254,11 +254,11 @@ def test_domain_memory_lines():
 
 
 def test_domain_memory_canned():
-    lines = ["domain: d1 hypervisor memory 44 KiB at creation, p2m 16 KiB of it",
-             "domain: d1 hypervisor memory 132 KiB at its end, p2m 16 KiB of it",
-             "domain: d2 hypervisor memory 44 KiB at creation, p2m 16 KiB"]
+    lines = ["domain: d1 hypervisor memory 44 KiB at creation, pfn map 16 KiB of it",
+             "domain: d1 hypervisor memory 132 KiB at its end, pfn map 16 KiB of it",
+             "domain: d2 hypervisor memory 44 KiB at creation, pfn map 16 KiB"]
     usages = memory.parse(lines)
-    assert [(u.domain, u.kib, u.when, u.p2m_kib) for u in usages] == [
+    assert [(u.domain, u.kib, u.when, u.pfn_map_kib) for u in usages] == [
         (1, 44, "at creation", 16), (1, 132, "at its end", 16)]
     assert memory.problems(usages, 1) == []
     assert memory.problems(usages, 2) != []

@@ -2,15 +2,15 @@
 
 The hypervisor prints, for every domain, what it holds for it from its own accounting
 (xen/domain.c domain_xen_memory: struct domain and vCPUs as allocated, event-channel
-ports, grant state and grant-table frames, GDT shadows, and the p2m):
+ports, grant state and grant-table frames, GDT shadows, and the bitmap of populated guest pfns, which grows with the guest):
 
-    domain: dN hypervisor memory X KiB at creation, p2m Y KiB of it
-    domain: dN hypervisor memory X KiB at its end, p2m Y KiB of it
+    domain: dN hypervisor memory X KiB at creation, pfn map Y KiB of it
+    domain: dN hypervisor memory X KiB at its end, pfn map Y KiB of it
 
 (docs/boot-contract.md). This benchmark boots the release hypervisor with 1 and with 8
 `hello` test domains (8 MiB, 1 vCPU, no grants) and with one `grant_table` test domain
 (which sets up a grant table and maps grants), and reports KiB per domain at creation
-and at the end, with and without the p2m. No number is judged.
+and at the end, with and without the pfn map. No number is judged.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from ..bench import Table, register
 from ..errors import XenoError
 
 LINE = re.compile(r"^domain: d(\d+) hypervisor memory (\d+) KiB (at creation|at its end), "
-                  r"p2m (\d+) KiB of it$")
+                  r"pfn map (\d+) KiB of it$")
 HELLO = paths.BUILD / "guests" / "hello" / "hello-pv64.cfg"
 GRANTS = paths.BUILD / "guests" / "grant_table" / "grant_table-pv64.cfg"
 VARIANT = "release"
@@ -34,7 +34,7 @@ class Usage:
     domain: int
     kib: int
     when: str                       # "at creation" or "at its end"
-    p2m_kib: int
+    pfn_map_kib: int
 
 
 def parse(lines) -> list:
@@ -56,8 +56,8 @@ def problems(usages, domains: int) -> list:
         if len(got) != domains or len(set(got)) != domains:
             wrong.append("%d `hypervisor memory ... %s` lines for %d domains (domains %s)"
                          % (len(got), when, domains, got))
-    wrong += ["p2m larger than the whole for d%d" % u.domain
-              for u in usages if u.p2m_kib > u.kib]
+    wrong += ["pfn map larger than the whole for d%d" % u.domain
+              for u in usages if u.pfn_map_kib > u.kib]
     return wrong
 
 
@@ -92,9 +92,9 @@ def boot(config, count: int, timeout: float = 120) -> runner.RunResult:
                        deterministic=True, configs=copies(config, count))
 
 
-def average(usages, when: str, p2m: bool) -> float:
+def average(usages, when: str, pfn_map: bool) -> float:
     picked = [u for u in usages if u.when == when]
-    return sum(u.kib - (0 if p2m else u.p2m_kib) for u in picked) / len(picked)
+    return sum(u.kib - (0 if pfn_map else u.pfn_map_kib) for u in picked) / len(picked)
 
 
 @register("domain_memory", "KiB the hypervisor holds per domain beyond the guest's frames "
@@ -105,8 +105,8 @@ def domain_memory() -> Table:
     table = Table("domain_memory: KiB the hypervisor holds per domain beyond the guest's own "
                   "frames (its own accounting, xen/domain.c domain_xen_memory), average over "
                   "the domains of a boot",
-                  ["at creation", "at creation without p2m", "at its end",
-                   "at its end without p2m"])
+                  ["at creation", "at creation without pfn map", "at its end",
+                   "at its end without pfn map"])
     for label, config, count in CASES:
         result = boot(config, count)
         usages = parse(result.lines)
@@ -120,6 +120,6 @@ def domain_memory() -> Table:
                                  average(usages, "at creation", False),
                                  average(usages, "at its end", True),
                                  average(usages, "at its end", False)])
-    table.note = ("8 MiB guests, 1 vCPU; the p2m is 8 bytes a guest page (Xen keeps a PV "
-                  "guest's p2m in guest memory). The goal of issue 5 is under 64 KiB.")
+    table.note = ("8 MiB guests, 1 vCPU; the pfn map is 1 bit a guest page (the guest keeps "
+                  "its own p2m, as with Xen). The goal of issue 5 is under 64 KiB.")
     return table

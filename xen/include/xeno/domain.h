@@ -68,7 +68,8 @@ struct domain {
     uint64_t dirty_cpus;                    /* CPUs on its page tables now: where its
                                              * TLB flushes go (pv_flush_domain) */
     unsigned long nr_pfns;                  /* guest-physical frames, 0 .. nr_pfns-1 */
-    uint64_t *p2m;                          /* pfn -> mfn, the hypervisor's copy */
+    uint64_t *p2m;                          /* pfn -> mfn, only while the builder runs (the
+                                             * guest keeps its own, as with Xen) */
     struct shared_info *shared_info;
     uint64_t shared_info_mfn;
     struct evtchn_domain evtchn;            /* its event channels (xen/evtchn.c) */
@@ -88,6 +89,8 @@ struct domain {
     char console_line[160];
     unsigned int console_len;
     struct domain *next;
+    unsigned long *populated;               /* bit per pfn: it holds a frame (populate_physmap
+                                             * fills only holes) */
 };
 
 extern struct domain *domain_list;
@@ -120,10 +123,14 @@ void domain_init(void);
 bool page_is_xen_held(const struct domain *d, uint64_t mfn);
 /* The bytes the hypervisor holds for d beyond the guest's own frames: struct
  * domain and vCPUs (size classes and blocks as allocated), event-channel
- * ports, grant state and grant-table frames, GDT shadows, and the p2m, whose
- * share is also put in *p2m. */
-size_t domain_xen_memory(const struct domain *d, size_t *p2m);
-/* Print `domain: dN hypervisor memory X KiB at creation, p2m Y KiB of it`
+ * ports, grant state and grant-table frames, GDT shadows, and the bitmap of
+ * populated pfns, whose share (it grows with the guest's memory) is also put
+ * in *pfn_map. */
+size_t domain_xen_memory(const struct domain *d, size_t *pfn_map);
+/* The populated bit of pfn (false beyond the domain's pfns), and setting it. */
+bool domain_pfn_populated(const struct domain *d, uint64_t pfn);
+void domain_set_pfn_populated(struct domain *d, uint64_t pfn, bool populated);
+/* Print `domain: dN hypervisor memory X KiB at creation, pfn map Y KiB of it`
  * (docs/boot-contract.md); domain_destroy prints the same `at its end`. */
 void domain_report_xen_memory(const struct domain *d);
 /* Does d own the frame mfn? */
