@@ -25,6 +25,10 @@
 #define CACHE_BITS_4K (PTE_PWT | PTE_PCD | PTE_PAT)
 
 const char *pv_pt_error;
+unsigned long pv_l1_fast_hits;
+
+_Static_assert(PV_L1_FAST_BITS == (BASE_BITS | PTE_G),
+               "the fast path allows check_bits' level-1 bits without options");
 static struct pv_pt_config config;
 
 void pv_pt_configure(const struct pv_pt_config *cfg)
@@ -327,6 +331,12 @@ int pv_update_checked_entry(unsigned int level, uint64_t *old, uint64_t new,
     ASSERT(page_state(mfn_to_page(table_mfn)) == PGC_state_inuse &&
            page_get_owner(mfn_to_page(table_mfn)) == domid &&
            pv_table_level(mfn_to_page(table_mfn)) == level);
+    if (level == 1 && !flags &&
+        pv_update_l1_fast((uint64_t *)mfn_to_virt(table_mfn) + slot, new, domid, old) == 0) {
+        if (stored)
+            *stored = adjust(new);
+        return 0;
+    }
     if (!slot_is_guest(level, slot))
         return refuse(-EINVAL, "L4 slot of the hypervisor");
     return store_entry(level, old, new, domid, domid, table_mfn, slot, flags, stored);

@@ -865,3 +865,144 @@ TEST(one_gib_superpage)
     check_counts(b, 1, 0);
     check_counts(b + 262143, 1, 0);
 }
+
+/* ---- mmu_update's fast path for L1 entries, table-driven ---------------- */
+
+/*
+ * pv_update_checked_entry at level 1 with no flags, as a batch of mmu_update
+ * calls it: a plain mapping of the domain's own frame (or an entry not
+ * present) goes pv_update_l1_fast's straight line; every refusal, and every
+ * entry it does not handle, must come out of the general path exactly as
+ * before. Each case replaces a present RW mapping of the domain's, so the
+ * fast path also drops references.
+ */
+enum fast_target {
+    F_OWN,         /* a fresh frame of the domain's */
+    F_OWN_L1,      /* a pinned L1 of the domain's */
+    F_THE_TABLE,   /* the table being updated */
+    F_FOREIGN,     /* a frame of the other domain */
+    F_BEYOND,      /* the first frame past the end of memory */
+    F_FREE,        /* a frame in the allocator */
+    F_OLD,         /* the frame the entry maps already */
+};
+
+struct fast_case {
+    const char *name;
+    enum fast_target target;
+    uint64_t flags;
+    unsigned int options;   /* the domain's PV_PT_* options */
+    int rc;
+    bool fast;              /* applied by pv_update_l1_fast */
+    const char *error;      /* pv_pt_error, for a refusal */
+};
+
+static const struct fast_case fast_cases[] = {
+    { "valid RW leaf", F_OWN, P | RW | A | D, 0, 0, true, NULL },
+    { "valid read-only leaf, NX and software bits", F_OWN, P | NX | SOFT, 0, 0, true, NULL },
+    { "G is cleared, U set", F_OWN, P | RW | G, 0, 0, true, NULL },
+    { "not present, anything in it", F_OWN, 0xdead0UL & ~P, 0, 0, true, NULL },
+    { "same frame, RW dropped", F_OLD, P, 0, 0, true, NULL },
+    { "same frame again", F_OLD, P | RW | A, 0, 0, true, NULL },
+    { "read-only mapping of an L1", F_OWN_L1, P, 0, 0, true, NULL },
+    { "RW mapping of an L1-typed frame", F_OWN_L1, P | RW, 0, -EBUSY, false,
+      "writable mapping of a page table" },
+    { "RW mapping of the table itself", F_THE_TABLE, P | RW, 0, -EBUSY, false,
+      "writable mapping of a page table" },
+    { "foreign frame", F_FOREIGN, P, 0, -EBUSY, false, "not the domain's" },
+    { "foreign frame, RW", F_FOREIGN, P | RW, 0, -EBUSY, false, "not the domain's" },
+    { "free frame", F_FREE, P, 0, -EBUSY, false, "not the domain's" },
+    { "frame beyond memory", F_BEYOND, P, 0, -EPERM, false, "beyond the end of memory" },
+    { "reserved bit: PAT without the option", F_OWN, P | PAT, 0, -EINVAL, false,
+      "reserved or unsupported bits" },
+    { "reserved bit: PCD without the option", F_OWN, P | PCD, 0, -EINVAL, false,
+      "reserved or unsupported bits" },
+    { "cache attributes with the option: general path", F_OWN, P | RW | PWT | PCD,
+      PV_PT_CACHE_ATTRS, 0, false, NULL },
+};
+
+static unsigned long fast_target(enum fast_target t, unsigned long table, unsigned long old)
+{
+    switch (t) {
+    case F_OWN:       return fx_frame(DOM_A);
+    case F_OWN_L1:    return pinned(1);
+    case F_THE_TABLE: return table;
+    case F_FOREIGN:   return fx_frame(DOM_B);
+    case F_BEYOND:    return max_page;
+    case F_FREE: {
+        unsigned long mfn = fx_frame(DOM_A);
+
+        page_drop_allocation(mfn_to_page(mfn));
+        return mfn;
+    }
+    case F_OLD:       return old;
+    }
+    BUG();
+}
+
+static void run_fast_case(const struct fast_case *c)
+{
+    unsigned long table = pinned(1), before = fx_frame(DOM_A);
+    uint64_t old = 0, stored = 0, val;
+    unsigned long hits;
+    int rc;
+
+    dom_options[DOM_A] = c->options;
+    CHECK_EQ(update(1, table, SLOT, pte(before, P | RW)), 0);
+    val = pte(fast_target(c->target, table, before), c->flags);
+    take_snapshot(&snap);
+    hits = pv_l1_fast_hits;
+    pv_pt_error = NULL;
+    rc = pv_update_checked_entry(1, &old, val, DOM_A, table, SLOT, 0, &stored);
+    if (rc != c->rc)
+        test_fail(__FILE__, __LINE__, "%s: rc %d, want %d", c->name, rc, c->rc);
+    if ((pv_l1_fast_hits - hits == 1) != c->fast)
+        test_fail(__FILE__, __LINE__, "%s: %s the fast path", c->name,
+                  c->fast ? "missed" : "took");
+    if (c->rc) {
+        check_error(__LINE__, c->error);
+        CHECK_UNCHANGED(&snap);
+        CHECK_EQ(tab(table)[SLOT], pte(before, P | RW | US));
+    } else {
+        uint64_t want = (val & P) ? (val | US) & ~G : val;
+        CHECK_EQ(old, pte(before, P | RW | US));
+        CHECK_EQ(stored, want);
+        CHECK_EQ(tab(table)[SLOT], want);
+    }
+    AUDIT();
+    /* Clearing the entry is the fast path's too, and leaves counts exact. */
+    hits = pv_l1_fast_hits;
+    CHECK_EQ(pv_update_checked_entry(1, &old, 0, DOM_A, table, SLOT, 0, NULL), 0);
+    CHECK_EQ(pv_l1_fast_hits - hits, 1);
+    AUDIT();
+}
+
+TEST(l1_fast_path_cases)
+{
+    for (unsigned int i = 0; i < ARRAY_SIZE(fast_cases); i++) {
+        setup();
+        run_fast_case(&fast_cases[i]);
+    }
+}
+
+TEST(l1_fast_path_only_without_flags)
+{
+    unsigned long table, frame;
+    uint64_t old, stored;
+    unsigned long hits;
+
+    setup();
+    table = pinned(1);
+    frame = fx_frame(DOM_A);
+    hits = pv_l1_fast_hits;
+    /* PRESERVE_AD keeps the general path (and its A/D semantics). */
+    tab(table)[SLOT] = 0;
+    CHECK_EQ(pv_update_checked_entry(1, &old, pte(frame, P | RW), DOM_A, table, SLOT,
+                                     PV_ENTRY_PRESERVE_AD, &stored), 0);
+    CHECK_EQ(pv_l1_fast_hits, hits);
+    CHECK_EQ(stored, pte(frame, P | RW | US));
+    /* Nor is an upper level's entry ever the fast path's. */
+    unsigned long l2 = pinned(2);
+    CHECK_EQ(pv_update_checked_entry(2, &old, pte(table, P | RW), DOM_A, l2, 0, 0, NULL), 0);
+    CHECK_EQ(pv_l1_fast_hits, hits);
+    AUDIT();
+}

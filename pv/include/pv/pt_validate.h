@@ -36,7 +36,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <asm/paging.h>
+#include <asm/page.h>
 #include <xeno/mm.h>
+#include <xeno/page_ref.h>
 
 #define PT_ENTRIES 512
 #define PV_XEN_L4_SLOTS (HYPERVISOR_L4_LAST - HYPERVISOR_L4_FIRST + 1)
@@ -104,10 +106,79 @@ int pv_validate_entry(unsigned int level, uint64_t *old, uint64_t new,
  * table of domid's (pv_table_level), in use, and slot < PT_ENTRIES (debug
  * builds assert it).  The slot is still checked against the hypervisor's L4
  * slots.  mmu_update checks a table once for a run of entries in it.
+ * With no flags, an L1 entry that is not present or maps one of domid's own
+ * frames with no cache attribute bits goes a straight-line fast path; any
+ * other entry, and every refusal, goes the general way (same result).
  */
 int pv_update_checked_entry(unsigned int level, uint64_t *old, uint64_t new,
                             uint16_t domid, unsigned long table_mfn, unsigned int slot,
                             unsigned int flags, uint64_t *stored);
+
+/* Updates applied by pv_update_l1_fast (tests check which path an entry
+ * took). */
+extern unsigned long pv_l1_fast_hits;
+
+/* The bits an L1 entry may carry besides its frame without any option: P RW
+ * US A D, software bits 9-11 and 52-62, NX and G (pv_pt_validate.c checks
+ * that they are check_bits' level-1 set). */
+#define PV_L1_FAST_BITS (PTE_P | PTE_RW | PTE_US | (3UL << 5) | (7UL << 9) | \
+                         (0x7ffUL << 52) | PTE_NX | PTE_G)
+
+/*
+ * The fast path of the common update: entry `*entry` of a validated L1 table
+ * of domid's (what pv_update_checked_entry's caller vouches for), no flags,
+ * and `new` either not present or a 4 KiB mapping of a frame of domid's own,
+ * in memory, with only PV_L1_FAST_BITS and, with RW, a frame that takes a
+ * writable reference.  It takes exactly the references the general path
+ * would (a general one, and a PGT_writable_page one with RW), stores the
+ * adjusted entry (U on, G off) with compare-and-exchange, retrying only when
+ * the hardware set A or D meanwhile, and only then drops the replaced entry's
+ * references (any L1 entry's: they depend on its P, RW and frame alone).  An
+ * entry that keeps its frame takes its new references before the old ones
+ * go, so no count reaches zero.  Returns 0 with *old the replaced value, or
+ * PV_L1_FAST_NO having changed nothing: every other entry, and every refusal
+ * (cache attribute bits, which depend on the domain's options; bits nothing
+ * allows; a frame beyond memory, foreign or not in use; a writable mapping
+ * of a page table or descriptor page), is the general path's to decide, with
+ * its errno and pv_pt_error.  The memory lock is held.
+ */
+#define PV_L1_FAST_NO 1
+
+static inline int pv_update_l1_fast(uint64_t *entry, uint64_t new, uint16_t domid,
+                                    uint64_t *old)
+{
+    uint64_t cur;
+    struct page_info *pg;
+
+    if (new & PTE_P) {
+        unsigned long mfn = (new & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+        if ((new & ~PTE_ADDR_MASK & ~PV_L1_FAST_BITS) || mfn >= max_page)
+            return PV_L1_FAST_NO;
+        pg = mfn_to_page(mfn);
+        if (!get_page(pg, domid))
+            return PV_L1_FAST_NO;
+        if ((new & PTE_RW) && get_page_type(pg, PGT_writable_page)) {
+            put_page(pg);       /* get_page found it referenced: never the last */
+            return PV_L1_FAST_NO;
+        }
+        new = (new | PTE_US) & ~PTE_G;
+    }
+    cur = __atomic_load_n(entry, __ATOMIC_RELAXED);
+    /* Only the hardware changes the entry meanwhile (A and D). */
+    while (!__atomic_compare_exchange_n(entry, &cur, new, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_RELAXED))
+        ;
+    if (cur & PTE_P) {
+        pg = mfn_to_page((cur & PTE_ADDR_MASK) >> PAGE_SHIFT);
+        if (cur & PTE_RW)
+            put_page_type(pg);
+        put_page(pg);
+    }
+    *old = cur;
+    pv_l1_fast_hits++;
+    return 0;
+}
 
 /*
  * A grant mapping (map_grant_ref with GNTMAP_host_map): like
