@@ -28,40 +28,40 @@
 static struct vcpu_runstate_info runstate;
 static evtchn_port_t timer_port;
 
-/* Running time so far, including the stint in progress (the area is updated
- * when the vCPU is switched, so the current stint is not in it yet). The
- * pvclock may trail the hypervisor's clock by its rounding, so a stint just
- * begun can look as if it began a little in the future. */
-/* A consistent copy of the area, as Linux takes one: it changes when the
- * vCPU is switched out and in, which can fall between two reads here (a torn
- * copy, an old entry time with the new state, counts the time away as
- * running). The entry time changes with every switch: copy until it stayed
- * the same across the copy. */
-static struct vcpu_runstate_info snapshot(void)
+/*
+ * A consistent sample of the runstate area and the clock, as Linux takes one:
+ * the area changes when the vCPU is switched out and in, which can fall
+ * between two reads here (a torn copy, an old entry time with the new state,
+ * counts the time away as running). The entry time changes with every
+ * switch: copy, read the clock, and start again if it changed meanwhile.
+ * The stint in progress is added to the running time (the area is updated
+ * at switches only); the pvclock may trail the hypervisor's clock by its
+ * rounding, so a stint just begun can look as if it began in the future.
+ */
+struct sample {
+    uint64_t now;
+    int state;
+    uint64_t time[4];           /* running includes the stint in progress */
+};
+
+static struct sample sample(void)
 {
     const volatile struct vcpu_runstate_info *area = &runstate;
-    struct vcpu_runstate_info r;
+    struct sample s;
     uint64_t entry;
 
     do {
         entry = area->state_entry_time;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        r.state = area->state;
-        r.state_entry_time = area->state_entry_time;
+        s.state = area->state;
         for (unsigned int i = 0; i < 4; i++)
-            r.time[i] = area->time[i];
+            s.time[i] = area->time[i];
+        s.now = pvclock_now_ns();
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
     } while (area->state_entry_time != entry);
-    return r;
-}
-
-static uint64_t running_ns(uint64_t now)
-{
-    struct vcpu_runstate_info r = snapshot();
-
-    if (r.state != RUNSTATE_running)
-        return r.time[RUNSTATE_running];
-    return r.time[RUNSTATE_running] + (now > r.state_entry_time ? now - r.state_entry_time : 0);
+    if (s.state == RUNSTATE_running && s.now > entry)
+        s.time[RUNSTATE_running] += s.now - entry;
+    return s;
 }
 
 static void spin_until(uint64_t t)
@@ -107,9 +107,9 @@ static void measure_share(uint64_t start, uint64_t window)
 
     setup_timer_events();
     spin_until(start);
-    r0 = running_ns(pvclock_now_ns());
+    r0 = sample().time[RUNSTATE_running];
     spin_until(start + window);
-    r1 = running_ns(pvclock_now_ns());
+    r1 = sample().time[RUNSTATE_running];
     printf("sched: share %lu ppm\n", (r1 - r0) * 1000000 / window);
     /* Stay until every probe has taken its reading (one waiting for its CPU
      * sees the window end late): a domain that ends is destroyed on CPU 0,
@@ -143,15 +143,18 @@ static void measure_latency(uint64_t start, uint64_t window, uint64_t period)
 static void check_accounting(void)
 {
     uint64_t t0, t1, t2, run0, wait0, block0, run1, wait1, block1;
+    struct sample s;
 
     setup_timer_events();
-    t0 = pvclock_now_ns();
-    run0 = running_ns(t0);
-    wait0 = snapshot().time[RUNSTATE_runnable];
+    s = sample();
+    t0 = s.now;
+    run0 = s.time[RUNSTATE_running];
+    wait0 = s.time[RUNSTATE_runnable];
     spin_until(t0 + (30 * MS));
-    t1 = pvclock_now_ns();
-    run1 = running_ns(t1);
-    wait1 = snapshot().time[RUNSTATE_runnable];
+    s = sample();
+    t1 = s.now;
+    run1 = s.time[RUNSTATE_running];
+    wait1 = s.time[RUNSTATE_runnable];
     /* Spinning, it was running or waiting for its CPU, nothing else. */
     printf("spin 30 ms: running %lu us, runnable %lu us\n", (run1 - run0) / 1000,
            (wait1 - wait0) / 1000);
@@ -163,17 +166,20 @@ static void check_accounting(void)
                 "running %lu + runnable %lu ns over %lu ns of spinning", run1 - run0,
                 wait1 - wait0, t1 - t0);
 
-    block0 = snapshot().time[RUNSTATE_blocked];
+    s = sample();
+    t1 = s.now;
+    block0 = s.time[RUNSTATE_blocked];
     if (!sleep_until(t1 + (30 * MS)))
         xtest_abort("the 30 ms timer never came");
-    t2 = pvclock_now_ns();
-    block1 = snapshot().time[RUNSTATE_blocked];
+    s = sample();
+    t2 = s.now;
+    block1 = s.time[RUNSTATE_blocked];
     printf("sleep 30 ms: blocked %lu us of %lu us\n", (block1 - block0) / 1000, (t2 - t1) / 1000);
     /* Blocked until the deadline, then runnable until it got its CPU. */
     xtest_check(block1 - block0 >= (25 * MS) && block1 - block0 <= t2 - t1,
                 "blocked %lu ns while sleeping %lu ns on a 30 ms timer", block1 - block0, t2 - t1);
-    xtest_check(snapshot().state == RUNSTATE_running, "runstate says %d while running",
-                snapshot().state);
+    s = sample();
+    xtest_check(s.state == RUNSTATE_running, "runstate says %d while running", s.state);
 }
 
 void test_main(void)
