@@ -49,12 +49,17 @@ static void fill_info(const struct domain *d, struct xeno_domctl_info *info)
 static long list(struct xeno_domctl_list *l)
 {
     struct xeno_domctl_info info;
+    unsigned int last = 0;
     uint32_t n = 0;
 
     if (l->max > XENO_DOMCTL_LIST_MAX)
         return -EINVAL;
-    /* domain_list is newest first; report in id order from `first`. */
-    for (unsigned int id = l->first; id < MAX_DOMAINS + 1 && n < l->max; id++) {
+    /* Ids are never reused (a failed build takes one too), so they can pass
+     * the number of domains: go up to the highest there is. domain_list is
+     * newest first; report in id order from `first`. */
+    for (const struct domain *d = domain_list; d; d = d->next)
+        last = d->id > last ? d->id : last;
+    for (unsigned int id = l->first; id <= last && n < l->max; id++) {
         struct domain *d = live_domain((uint16_t)id);
         if (!d)
             continue;
