@@ -17,6 +17,7 @@
 #include <pv/mm.h>
 #include <pv/pt_validate.h>
 #include <xeno/bitops.h>
+#include <xeno/control_channels.h>
 #include <xeno/page_ref.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
@@ -238,6 +239,8 @@ static void setup_start_info(struct domain *d, const struct layout *l,
     si->flags = d->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
     si->store_mfn = va_mfn(d, l, l->store);
     si->console_mfn = va_mfn(d, l, l->console);
+    si->store_evtchn = d->rings.store_port;
+    si->console_evtchn = d->rings.console_port;
     si->pt_base = l->pt;
     si->nr_pt_frames = l->nr_pt;
     si->mfn_list = l->p2m;
@@ -319,6 +322,12 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
         rc = domain_event_init(d);
     if (rc) {
         snprintf(err, err_len, "out of memory for shared_info and event channels");
+        goto out;
+    }
+    rc = control_channels_setup(d, va_mfn(d, &l, l.store), va_mfn(d, &l, l.console));
+    if (rc) {
+        snprintf(err, err_len, "cannot connect its xenstore and console rings to the "
+                 "control domain (%d)", rc);
         goto out;
     }
     rc = pin_page_tables(d, build_page_tables(d, &l), err, err_len);

@@ -8,6 +8,7 @@
 #include <asm/smp.h>
 #include <xeno/bitops.h>
 #include <xeno/buddy.h>
+#include <xeno/console_input.h>
 #include <xeno/domain.h>
 #include <xeno/event.h>
 #include <xeno/grant_domain.h>
@@ -186,6 +187,7 @@ void domain_start(struct domain *d)
     d->state = DOMAIN_ACTIVE;
     sched_wake(d->vcpus[0]);
     tell_control_domains(d);
+    console_input_domain_started(d);
 }
 
 void domain_pause(struct domain *d)

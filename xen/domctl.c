@@ -5,7 +5,9 @@
  */
 #include <asm/guest_access.h>
 #include <public/xeno_domctl.h>
+#include <xeno/console_input.h>
 #include <xeno/domain.h>
+#include <xeno/domain_console.h>
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/printk.h>
@@ -44,6 +46,29 @@ static void fill_info(const struct domain *d, struct xeno_domctl_info *info)
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
     strlcpy(info->name, d->name, sizeof(info->name));
+    info->store_port = d->rings.store_port;
+    info->console_port = d->rings.console_port;
+    info->store_mfn = d->rings.store_mfn;
+    info->console_mfn = d->rings.console_mfn;
+    info->backend = d->rings.backend;
+}
+
+/* Serial input for the domains the caller serves (xen/console_input.c). */
+static long console_read(struct xeno_domctl_console *c)
+{
+    char buf[CONSOLE_INPUT_BUFFER];
+    uint16_t domid = 0;
+    size_t n;
+
+    if (!guest_range_ok(c->buf, c->len))
+        return -EFAULT;
+    n = console_input_take(&domid, buf, c->len < sizeof(buf) ? c->len : sizeof(buf));
+    /* Taken off the queue already: a bad buffer loses them, the caller's fault. */
+    if (copy_to_guest(c->buf, buf, n))
+        return -EFAULT;
+    c->len = (uint32_t)n;
+    c->domid = domid;
+    return 0;
 }
 
 static long list(struct xeno_domctl_list *l)
@@ -83,7 +108,7 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
         return -EFAULT;
     if (op.version != XENO_DOMCTL_VERSION)
         return -EINVAL;
-    if (op.cmd != XENO_DOMCTL_list) {
+    if (op.cmd != XENO_DOMCTL_list && op.cmd != XENO_DOMCTL_console_read) {
         d = op.domid == DOMID_SELF ? self : live_domain(op.domid);
         if (!d)
             return -ESRCH;
@@ -95,6 +120,14 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
     case XENO_DOMCTL_list:
         rc = list(&op.u.list);
         break;
+    case XENO_DOMCTL_console_read:
+        rc = console_read(&op.u.console);
+        break;
+    case XENO_DOMCTL_console_write:
+        /* Only the domain that serves its console speaks for it. */
+        if (!d->rings.console_port || d->rings.backend != self->id)
+            return -EPERM;
+        return domain_console_write(d, op.u.console.buf, op.u.console.len);
     case XENO_DOMCTL_pause:
     case XENO_DOMCTL_unpause:
     case XENO_DOMCTL_destroy:

@@ -5,6 +5,7 @@
  * from CPU 0's scheduler tick.
  */
 #include <asm/serial.h>
+#include <xeno/console_input.h>
 #include <xeno/domain.h>
 #include <xeno/keyhandler.h>
 #include <xeno/printk.h>
@@ -58,6 +59,8 @@ void keyhandler_poll(void)
 {
     int c;
     while ((c = serial_getc()) >= 0) {
+        if (console_input_byte(c))
+            continue;           /* a domain's input (xen/console_input.c) */
         switch (c) {
         case 'h':
             printk("keys: h help, d dump domains and vCPUs, p pause all domains, "

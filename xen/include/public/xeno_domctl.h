@@ -12,13 +12,16 @@
 #define PUBLIC_XENO_DOMCTL_H
 #include <stdint.h>
 
-#define XENO_DOMCTL_VERSION 1
+#define XENO_DOMCTL_VERSION 2
 
 #define XENO_DOMCTL_getinfo 1   /* u.info of domain `domid` */
 #define XENO_DOMCTL_list 2      /* u.list: infos of live domains with id >= first */
 #define XENO_DOMCTL_pause 3     /* pause `domid` (not the caller); pauses nest */
 #define XENO_DOMCTL_unpause 4
 #define XENO_DOMCTL_destroy 5   /* stop `domid` (not the caller) and destroy it */
+/* The console backend (the caller serves `domid`'s rings: info.backend): */
+#define XENO_DOMCTL_console_write 6 /* u.console: bytes of `domid`'s console output */
+#define XENO_DOMCTL_console_read 7  /* u.console: serial input waiting for a domain */
 
 /* What a domain is doing (xeno_domctl_info.state). */
 #define XENO_DOMSTATE_building 0
@@ -39,8 +42,20 @@ struct xeno_domctl_info {
     uint64_t max_pages;
     uint64_t cpu_time_ns;       /* CPU time its vCPUs have had */
     char name[64];              /* NUL-terminated */
+    /* Its xenstore and console rings, when a control domain serves them
+     * (docs/dom0.md): its unbound ends of the two event channels (0: none),
+     * whose remote end is `backend`, and the two frames, which it grants to
+     * `backend` in grant entries 1 (xenstore) and 0 (console). */
+    uint32_t store_port;
+    uint32_t console_port;
+    uint64_t store_mfn;
+    uint64_t console_mfn;
+    uint16_t backend;
+    uint16_t pad2[3];
 };
-_Static_assert(sizeof(struct xeno_domctl_info) == 104, "xeno_domctl_info layout");
+_Static_assert(sizeof(struct xeno_domctl_info) == 136, "xeno_domctl_info layout");
+_Static_assert(__builtin_offsetof(struct xeno_domctl_info, store_port) == 104,
+               "xeno_domctl_info.store_port");
 
 struct xeno_domctl_list {
     uint64_t infos;             /* guest pointer to max struct xeno_domctl_info */
@@ -51,6 +66,13 @@ struct xeno_domctl_list {
 };
 #define XENO_DOMCTL_LIST_MAX 128
 
+struct xeno_domctl_console {
+    uint64_t buf;               /* guest pointer to len bytes */
+    uint32_t len;               /* write: bytes (at most 65536); read: room in, bytes out */
+    uint16_t domid;             /* read, out: the domain the bytes are for */
+    uint16_t pad;
+};
+
 struct xeno_domctl {
     uint32_t cmd;               /* XENO_DOMCTL_* */
     uint32_t version;           /* XENO_DOMCTL_VERSION */
@@ -59,9 +81,10 @@ struct xeno_domctl {
     union {
         struct xeno_domctl_info info;
         struct xeno_domctl_list list;
+        struct xeno_domctl_console console;
     } u;
 };
-_Static_assert(sizeof(struct xeno_domctl) == 120, "xeno_domctl layout");
+_Static_assert(sizeof(struct xeno_domctl) == 152, "xeno_domctl layout");
 _Static_assert(__builtin_offsetof(struct xeno_domctl, u) == 16, "xeno_domctl.u");
 
 /* The reason a domain destroyed through domctl shows (beyond SHUTDOWN_*). */

@@ -91,6 +91,13 @@ struct domain {
     struct domain *next;
     unsigned long *populated;               /* bit per pfn: it holds a frame (populate_physmap
                                              * fills only holes) */
+    /* Its xenstore and console rings, served by the control domain
+     * (xen/control_channels.c); ports 0 when it has none. */
+    struct {
+        uint16_t backend;                   /* the control domain's id */
+        uint32_t store_port, console_port;  /* its unbound ends, for the backend to bind */
+        uint64_t store_mfn, console_mfn;
+    } rings;
 };
 
 extern struct domain *domain_list;
