@@ -4,6 +4,7 @@
  * that have a console backend, in id order, and back to the keys. Like Xen,
  * the Ctrl-As themselves still reach the domain; only the switch is extra.
  */
+#include <asm/time.h>
 #include <public/event_channel.h>
 #include <xeno/console_input.h>
 #include <xeno/control_channels.h>
@@ -14,6 +15,7 @@
 #include <xeno/spinlock.h>
 
 #define KEYS 0                      /* focus: the hypervisor's debug keys */
+#define STALE_NS 1000000000UL
 
 static DEFINE_SPINLOCK(input_lock);
 static uint16_t focus = KEYS;
@@ -23,7 +25,8 @@ static struct {
     uint16_t domid;
     char c;
 } waiting[CONSOLE_INPUT_BUFFER];
-static unsigned int head, count, dropped;
+static unsigned int head, count;
+static uint64_t full_since_ns;      /* when the buffer last filled up */
 
 static bool takes_input(const struct domain *d)
 {
@@ -62,6 +65,23 @@ static void tell_backend(const struct domain *d)
         evtchn_send_virq(&backend->evtchn, 0, VIRQ_CONSOLE);
 }
 
+bool console_input_ready(void)
+{
+    unsigned long flags = spin_lock_irqsave(&input_lock);
+    bool ready = focus == KEYS || count < CONSOLE_INPUT_BUFFER;
+
+    /* A backend that leaves the buffer full for a second is not coming: let the
+     * bytes go, so that the keys (and Ctrl-A) can still be reached. */
+    if (!ready && now_ns() - full_since_ns > STALE_NS) {
+        printk("console: %u bytes of input for d%u dropped: its backend is not taking them\n",
+               count, focus);
+        head = count = 0;
+        ready = true;
+    }
+    spin_unlock_irqrestore(&input_lock, flags);
+    return ready;
+}
+
 bool console_input_byte(int c)
 {
     unsigned long flags = spin_lock_irqsave(&input_lock);
@@ -87,8 +107,8 @@ bool console_input_byte(int c)
             unsigned int slot = (head + count++) % CONSOLE_INPUT_BUFFER;
             waiting[slot].domid = focus;
             waiting[slot].c = (char)c;
-        } else if (dropped++ == 0) {
-            printk("console: input for d%u dropped: its backend is not taking it\n", focus);
+            if (count == CONSOLE_INPUT_BUFFER)
+                full_since_ns = now_ns();
         }
         tell_backend(d);
     }
@@ -108,7 +128,6 @@ size_t console_input_take(uint16_t *domid, char *buf, size_t room)
         head = (head + 1) % CONSOLE_INPUT_BUFFER;
         count--;
     }
-    dropped = 0;
     spin_unlock_irqrestore(&input_lock, flags);
     return n;
 }

@@ -8,6 +8,8 @@
 #include <asm/smp.h>
 #include <xeno/bitops.h>
 #include <xeno/buddy.h>
+#include <asm/time.h>
+#include <public/io/console.h>
 #include <xeno/console_input.h>
 #include <xeno/domain.h>
 #include <xeno/event.h>
@@ -29,6 +31,9 @@
 
 struct domain *domain_list;
 static uint16_t next_domid = 1;
+
+/* How long a stopped domain waits for its console backend (console_drained). */
+#define CONSOLE_DRAIN_NS 500000000UL
 
 static const char *const shutdown_names[] = {
     [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
@@ -237,6 +242,7 @@ void domain_shutdown(struct domain *d, uint32_t reason)
         return;
     d->state = DOMAIN_SHUTDOWN;
     d->shutdown_reason = reason;
+    d->shutdown_ns = now_ns();
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_update(d->vcpus[i]);
     printk("domain: d%u '%s' shut down: %s\n", d->id, d->name,
@@ -326,6 +332,25 @@ void domain_destroy(struct domain *d)
 }
 
 /*
+ * A stopped domain whose console backend has not yet taken all of its
+ * console output waits for it, a bounded time: its last words (a panic
+ * message) would die with it. The backend drains it when it hears of the
+ * end through VIRQ_DOM_EXC.
+ */
+static bool console_drained(const struct domain *d)
+{
+    const struct domain *backend = domain_by_id(d->rings.backend);
+    const struct xencons_interface *r;
+
+    if (!d->rings.console_port || !backend || backend->state != DOMAIN_ACTIVE ||
+        now_ns() - d->shutdown_ns > CONSOLE_DRAIN_NS)
+        return true;
+    r = mfn_to_virt(d->rings.console_mfn);
+    return __atomic_load_n(&r->out_cons, __ATOMIC_RELAXED) ==
+           __atomic_load_n(&r->out_prod, __ATOMIC_RELAXED);
+}
+
+/*
  * DOMAIN_REAP_SOFTIRQ, on the service CPU only (so that no guest timer
  * callback, which run there, races it): destroy one domain that has stopped
  * and no longer runs anywhere (a CPU leaves a vCPU's page tables before it
@@ -340,7 +365,7 @@ static void domain_reap(void)
 
     for (struct domain *d = domain_list; d && !destroyed; d = d->next) {
         bool gone = true;
-        if (d->state != DOMAIN_SHUTDOWN)
+        if (d->state != DOMAIN_SHUTDOWN || !console_drained(d))
             continue;
         for (unsigned int i = 0; i < d->nr_vcpus; i++)
             gone &= sched_vcpu_try_remove(d->vcpus[i]);

@@ -58,7 +58,7 @@ static void pause_all(bool pause)
 void keyhandler_poll(void)
 {
     int c;
-    while ((c = serial_getc()) >= 0) {
+    while (console_input_ready() && (c = serial_getc()) >= 0) {
         if (console_input_byte(c))
             continue;           /* a domain's input (xen/console_input.c) */
         switch (c) {

@@ -9,6 +9,7 @@
 #include <public/xeno_domctl.h>
 #include <xeno/string.h>
 #include "console.h"
+#include "events.h"
 #include "xtest.h"
 #include "dom0.h"
 
@@ -45,15 +46,46 @@ static void write_out(uint16_t domid, const char *text, uint32_t len)
     hc_domctl(&op);             /* it fails only when the domain is going */
 }
 
+enum { PLAIN, ESCAPE, CSI };
+
+/* Terminal control sequences (a shell's line editing asks for the cursor
+ * position, moves it, colours its prompt) mean nothing in the hypervisor's
+ * log of lines: drop ESC and what it introduces (CSI up to its final byte). */
+static bool shown(struct cons_conn *c, char ch)
+{
+    switch (c->escape) {
+    case ESCAPE:
+        c->escape = ch == '[' ? CSI : PLAIN;
+        return false;
+    case CSI:
+        if (ch >= 0x40 && ch <= 0x7e)
+            c->escape = PLAIN;
+        return false;
+    default:
+        if (ch == 0x1b) {
+            c->escape = ESCAPE;
+            return false;
+        }
+        return true;
+    }
+}
+
 static uint32_t drain_output(struct cons_conn *c, struct xencons_interface *r)
 {
     static char text[XENCONS_OUT_SIZE];
-    uint32_t cons = r->out_cons, n = r->out_prod - cons;
+    uint32_t cons = r->out_cons, n = r->out_prod - cons, kept = 0;
 
-    for (uint32_t i = 0; i < n; i++)
-        text[i] = r->out[(cons + i) % XENCONS_OUT_SIZE];
+    for (uint32_t i = 0; i < n; i++) {
+        char ch = r->out[(cons + i) % XENCONS_OUT_SIZE];
+        if (shown(c, ch))
+            text[kept++] = ch;
+    }
+    if (kept) {
+        write_out(c->domid, text, kept);
+        c->partial = text[kept - 1] != '\n';
+        c->partial_ns = pvclock_now_ns();
+    }
     if (n) {
-        write_out(c->domid, text, n);
         r->out_cons = cons + n;
         ring_copy_out(&c->ring, OUT_CONS_OFF, sizeof(uint32_t));
     }
@@ -78,6 +110,14 @@ static uint32_t feed_input(struct cons_conn *c, struct xencons_interface *r)
     r->in_prod = prod + n;
     ring_copy_out(&c->ring, IN_PROD_OFF, sizeof(uint32_t));
     return n;
+}
+
+void cons_conn_end_partial_line(struct cons_conn *c, uint64_t now)
+{
+    if (c->partial && now - c->partial_ns >= CONS_PARTIAL_NS) {
+        write_out(c->domid, "\n", 1);
+        c->partial = false;
+    }
 }
 
 bool cons_conn_serve(struct cons_conn *c)

@@ -44,6 +44,7 @@ struct xs_conn {
     uint16_t domid;
     evtchn_port_t port;         /* Domain 0's end */
     bool broken;                /* the domain broke the protocol: no longer served */
+    uint64_t requests;          /* messages handled */
     struct ring_copy ring;
     uint32_t msg_len;           /* bytes of the request being assembled */
     uint32_t out_head, out_len; /* replies and events waiting for ring space */
@@ -70,7 +71,14 @@ struct cons_conn {
     struct ring_copy ring;
     char input[256];            /* serial input for it, waiting for ring space */
     unsigned int input_len;
+    uint8_t escape;             /* inside a terminal escape sequence (console_backend.c) */
+    bool partial;               /* its last output did not end a line */
+    uint64_t partial_ns;        /* when that output came */
 };
+/* Its output ends with a line not ended for this long: end it (a prompt
+ * waiting for input must show; the hypervisor prints whole lines). */
+#define CONS_PARTIAL_NS 30000000UL
+void cons_conn_end_partial_line(struct cons_conn *c, uint64_t now);
 void cons_conn_init(struct cons_conn *c, uint16_t domid, evtchn_port_t port, uint8_t *mirror);
 bool cons_conn_serve(struct cons_conn *c);
 void cons_conn_add_input(struct cons_conn *c, const char *buf, unsigned int len);

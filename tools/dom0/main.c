@@ -213,6 +213,7 @@ static void disconnect(struct domu *u)
     struct xeno_domctl_info info = { .domid = u->domid };
 
     cons_conn_serve(&u->cons);          /* its last words, if the ring is still there */
+    cons_conn_end_partial_line(&u->cons, UINT64_MAX);
     introduce(&info, true);             /* @releaseDomain; drops its watches */
     snprintf(dir, sizeof(dir), "/local/domain/%u", u->domid);
     xs_local_rm(dir);
@@ -220,8 +221,9 @@ static void disconnect(struct domu *u)
     close_port(u->cons.port);
     xs_conn_free(&u->xs);
     u->used = false;
-    printf("dom0: d%u '%s' disconnected; xenstored heap %lu bytes in use\n", u->domid,
-           u->name, (unsigned long)heap_in_use());
+    printf("dom0: d%u '%s' disconnected after %lu xenstore requests; xenstored heap %lu "
+           "bytes in use\n", u->domid, u->name, (unsigned long)u->xs.requests,
+           (unsigned long)heap_in_use());
 }
 
 /* Compare the domains there are with those served; returns how many other
@@ -261,22 +263,29 @@ static unsigned int discover(void)
     return alive;
 }
 
+/* Serial input, once every domain has taken what it was given (so that the
+ * next piece fits whichever domain it is for). */
 static void take_input(void)
 {
     static char buf[256];
     struct xeno_domctl op = { 0 };
 
+    for (unsigned int i = 0; i < DOM0_MAX_DOMAINS; i++)
+        if (domus[i].used && domus[i].cons.input_len)
+            return;
     for (;;) {
         op.u.console = (struct xeno_domctl_console){ .buf = (uint64_t)buf, .len = sizeof(buf) };
         if (domctl(XENO_DOMCTL_console_read, 0, &op) || op.u.console.len == 0)
             return;
         struct domu *u = find(op.u.console.domid);
-        if (u)
+        if (u) {
             cons_conn_add_input(&u->cons, buf, op.u.console.len);
+            return;
+        }
     }
 }
 
-static void wait_for_events(void)
+static void wait_for_events(bool partial)
 {
     static evtchn_port_t ports[2 + 2 * DOM0_MAX_DOMAINS];
     struct sched_poll poll = { .ports = (uint64_t)ports };
@@ -290,7 +299,7 @@ static void wait_for_events(void)
             ports[n++] = domus[i].cons.port;
         }
     poll.nr_ports = n;
-    poll.timeout = pvclock_now_ns() + POLL_NS;
+    poll.timeout = pvclock_now_ns() + (partial ? CONS_PARTIAL_NS : POLL_NS);
     hc_sched_op(SCHEDOP_poll, &poll);
 }
 
@@ -328,8 +337,14 @@ void test_main(void)
                 busy |= cons_conn_serve(&u->cons);
             }
         }
+        bool partial = false;
+        for (unsigned int i = 0; i < DOM0_MAX_DOMAINS; i++)
+            if (domus[i].used) {
+                cons_conn_end_partial_line(&domus[i].cons, pvclock_now_ns());
+                partial |= domus[i].cons.partial;
+            }
         if (!busy)
-            wait_for_events();
+            wait_for_events(partial);
     }
     printf("dom0: no other domain is left; Domain 0 ends\n");
 }

@@ -91,6 +91,7 @@ static uint32_t take_requests(struct xs_conn *c, const struct xenstore_domain_in
             size_t n = xs_handle(&dom0_store, c->domid, c->msg, c->msg_len, reply, sizeof(reply));
             queue_out(c, reply, (uint32_t)n);
             c->msg_len = 0;
+            c->requests++;
         }
     }
     return cons - start;

@@ -140,8 +140,8 @@ def runner_command(args) -> int:
     mem = args.mem or runner.memory_for(domains)
     needed = domaincfg.memory_needed(domains)
     if domains and mem < needed:
-        print("run: warning: --mem %d is less than the %d MiB the domains need with the "
-              "hypervisor's %d" % (mem, needed, domaincfg.HYPERVISOR_MEM_MIB),
+        print("run: warning: --mem %d is less than the %d MiB the domains and their images need "
+              "with the hypervisor's %d" % (mem, needed, domaincfg.HYPERVISOR_MEM_MIB),
               file=sys.stderr, flush=True)
     platforms.check(platform, args.smp, mem, args.efi)
     build.build_elves([args.variant])

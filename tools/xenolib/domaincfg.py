@@ -291,8 +291,11 @@ def load_all(paths) -> list:
 
 
 def memory_needed(configs) -> int:
-    """MiB the machine needs for these domains: theirs plus the hypervisor's own."""
-    return HYPERVISOR_MEM_MIB + sum(cfg.memory for cfg in configs)
+    """MiB the machine needs for these domains: theirs, the hypervisor's own, and room
+    for their images (each distinct file is one boot module, in RAM while they boot)."""
+    images = {path.resolve() for cfg in configs for path in cfg.images.values()}
+    image_mib = sum(-(-path.stat().st_size // (1 << 20)) for path in images if path.is_file())
+    return HYPERVISOR_MEM_MIB + sum(cfg.memory for cfg in configs) + image_mib
 
 
 def default_memory(configs) -> int:

@@ -7,7 +7,10 @@
   ELF images, as Xen's PV builder does),
 - initrd.gz: a newc cpio of busybox (from busybox-static, fetched the same way), the
   device nodes the kernel wants before /dev is mounted, and guests/linux/init,
-- linux-smoke.cfg: a domain config for the two.
+- linux-smoke.cfg: a domain config for the two that runs /init's workload by itself
+  (no Domain 0 needed: the kernel log goes to the Xen early console);
+- NAME.cfg (`shell_configs()`): configs of domains that run a shell on hvc0, the console
+  ring Domain 0 serves (build/dom0/dom0.cfg, which must boot first).
 Nothing is installed on the host; only the package lists apt already has are needed.
 """
 from __future__ import annotations
@@ -30,7 +33,11 @@ MEMORY_MIB = 128
 # Two vCPUs: the kernel brings its second CPU up with VCPUOP_initialise/up and
 # runs its IPIs, per-CPU timers and spinlocks over them.
 VCPUS = 2
-CMDLINE = "console=hvc0 earlyprintk=xen keep_bootcon loglevel=5"
+# Without Domain 0 nobody serves hvc0: the kernel log stays on the early console.
+SMOKE_CMDLINE = "console=hvc0 earlyprintk=xen keep_bootcon loglevel=5 xeno.init=smoke"
+# With Domain 0 the early console hands over to hvc0 once that is up.
+SHELL_CMDLINE = "console=hvc0 earlyprintk=xen loglevel=5"
+DOM0_CONFIG = paths.BUILD / "dom0" / "dom0.cfg"
 
 
 def _run(command, cwd=None) -> str:
@@ -157,8 +164,21 @@ def prepare() -> Path:
         stamp.write_text(kernel_deb.name)
     busybox = member(fetch(BUSYBOX), lambda n: n.lstrip(".") == "/bin/busybox")
     _write_if_changed(CACHE / "initrd.gz", initramfs(busybox, INIT.read_bytes()))
-    config = CACHE / "linux-smoke.cfg"
-    _write_if_changed(config, ('name = "linux"\nmemory = %d\nvcpus = %d\nkernel = "vmlinux"\n'
+    return _config("linux-smoke", "linux", SMOKE_CMDLINE)
+
+
+def _config(stem: str, name: str, cmdline: str) -> Path:
+    config = CACHE / (stem + ".cfg")
+    _write_if_changed(config, ('name = "%s"\nmemory = %d\nvcpus = %d\nkernel = "vmlinux"\n'
                                'ramdisk = "initrd.gz"\ncmdline = "%s"\n'
-                               % (MEMORY_MIB, VCPUS, CMDLINE)).encode())
+                               % (name, MEMORY_MIB, VCPUS, cmdline)).encode())
     return config
+
+
+def shell_configs(*names: str) -> list:
+    """Domain 0's config, then one config per NAME (default: "linux") of a Linux domain
+    with a shell on hvc0; fetches and builds what they need like prepare()."""
+    prepare()
+    if not DOM0_CONFIG.is_file():
+        raise XenoError("%s is missing: build first (tools/xeno build)" % DOM0_CONFIG)
+    return [DOM0_CONFIG] + [_config(name, name, SHELL_CMDLINE) for name in names or ("linux",)]

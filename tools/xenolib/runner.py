@@ -14,6 +14,7 @@ import socket
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,23 +157,45 @@ KEYS_SOCKET = "console.sock"
 
 class _KeyTyper:
     """Types each (regex, text) pair's text on the console socket once a line matches.
-    It connects only to type and closes at once: a connected reader that does not read
-    would fill the socket, stall QEMU's UART and with it the hypervisor's console."""
+    One connection for the whole run, with a thread that reads and drops what QEMU
+    sends on it (the console output, which the chardev's logfile already has): a
+    connected reader that does not read would fill the socket and stall QEMU's UART,
+    and closing after each text would make QEMU drop what the UART has not taken yet
+    (more than its 16-byte FIFO is then lost)."""
 
     def __init__(self, path: Path, keys):
         self.path = path
         self.keys = [(re.compile(k[0]), k[1], k[2] if len(k) > 2 else 0.0) for k in keys]
+        self.sock = None
+
+    def _connect(self) -> socket.socket:
+        if self.sock is None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.connect(str(self.path))
+            threading.Thread(target=self._drain, args=(self.sock,), daemon=True).start()
+        return self.sock
+
+    @staticmethod
+    def _drain(sock: socket.socket) -> None:
+        try:
+            while sock.recv(65536):
+                pass
+        except OSError:
+            pass
 
     def line(self, line: str) -> None:
         if self.keys and self.keys[0][0].search(line):
             _, text, delay = self.keys.pop(0)
             time.sleep(delay)       # the emulator runs on; its output waits in the log
             try:
-                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-                    sock.connect(str(self.path))
-                    sock.sendall(text.encode())
+                self._connect().sendall(text.encode())
             except OSError as e:
                 raise XenoError("could not type on the console: %s" % e)
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
 
 def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
@@ -241,6 +264,8 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
                 time.sleep(POLL_S)
     finally:
         _stop(proc)
+        if typer:
+            typer.close()
     ended = time.monotonic()
     # What arrived between the last look and the emulator's end, and a last unfinished line.
     drain()

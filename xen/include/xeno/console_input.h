@@ -17,6 +17,11 @@
 
 struct domain;
 
+/* May another byte be read from the serial line? Not while the domain with
+ * the input has a full buffer: the bytes wait in the UART (and the
+ * emulator's queue) instead of being lost. */
+bool console_input_ready(void);
+
 /* One byte from the serial line: false when it is for the debug keys. */
 bool console_input_byte(int c);
 

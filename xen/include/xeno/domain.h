@@ -98,6 +98,7 @@ struct domain {
         uint32_t store_port, console_port;  /* its unbound ends, for the backend to bind */
         uint64_t store_mfn, console_mfn;
     } rings;
+    uint64_t shutdown_ns;                   /* when it stopped (domain_reap's grace) */
 };
 
 extern struct domain *domain_list;
