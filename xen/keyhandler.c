@@ -8,6 +8,7 @@
 #include <xeno/domain.h>
 #include <xeno/keyhandler.h>
 #include <xeno/printk.h>
+#include <xeno/vcpu_dump.h>
 
 static const char *const state_names[] = {
     [DOMAIN_BUILDING] = "building", [DOMAIN_ACTIVE] = "active",
@@ -37,6 +38,7 @@ static void dump_domains(void)
                    v->sched.runnable ? ", wants a CPU" : "",
                    v->sched.running ? ", its CPU's current" : "",
                    v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask);
+            vcpu_dump(v, "keys: ", v->on_cpu ? "running: registers as of its last switch" : NULL);
         }
     }
 }
