@@ -154,7 +154,8 @@ void vcpu_dump(const struct vcpu *v, const char *p, const char *note)
     unsigned int id = v->id, dom = d->id;
 
     spin_lock(&dump_lock);
-    printk("%sd%u vcpu%u %s%s on cpu%u, %s mode%s%s\n", p, dom, id, vcpu_states[v->state],
+    printk("%sd%u vcpu%u %s%s%s on cpu%u, %s mode%s%s\n", p, dom, id, vcpu_states[v->state],
+           v->initialised ? "" : " (never given a context)",
            v->pause_count ? ", paused" : "", v->processor,
            pv->kernel_mode ? "kernel" : "user", note ? ", " : "", note ? note : "");
     printk("%sd%u vcpu%u rip=%016lx rsp=%016lx rflags=%016lx\n", p, dom, id,
