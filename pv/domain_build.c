@@ -284,6 +284,13 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
     if (rc)
         goto out;
     elf_report(info, cfg->kernel);
+    /* Where its code is, for the call-trace guess of a crash report. */
+    for (unsigned int i = 0; i < info->nr_segments && d->nr_guest_text < 4; i++)
+        if (info->segments[i].flags & PF_X) {
+            d->guest_text[d->nr_guest_text].start = info->segments[i].guest_va;
+            d->guest_text[d->nr_guest_text++].end =
+                info->segments[i].guest_va + info->segments[i].memsz;
+        }
 
     d->nr_pfns = cfg->memory_mib * (MIB / PAGE_SIZE);
     d->p2m = xmalloc_array(uint64_t, d->nr_pfns);

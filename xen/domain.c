@@ -24,6 +24,7 @@
 #include <xeno/sched.h>
 #include <xeno/softirq.h>
 #include <xeno/string.h>
+#include <xeno/vcpu_dump.h>
 #include <xeno/xmalloc.h>
 #include <public/sched.h>
 #include <public/xeno_domctl.h>
@@ -243,6 +244,12 @@ void domain_shutdown(struct domain *d, uint32_t reason)
     d->state = DOMAIN_SHUTDOWN;
     d->shutdown_reason = reason;
     d->shutdown_ns = now_ns();
+    if (reason == SHUTDOWN_crash) {
+        /* The vCPU running here crashed it (a fault, or its own SCHEDOP_shutdown);
+         * its report waits until its registers are saved (domain_reap). */
+        struct vcpu *v = current_vcpu();
+        d->crash.vcpu = v && v->domain == d ? (int)v->id : -1;
+    }
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_update(d->vcpus[i]);
     printk("domain: d%u '%s' shut down: %s\n", d->id, d->name,
@@ -257,6 +264,8 @@ void domain_crash(struct domain *d, const char *why)
     struct vcpu *v = current_vcpu();
 
     printk("domain: d%u '%s' crashed: %s\n", d->id, d->name, why);
+    if (d->state == DOMAIN_ACTIVE)
+        strlcpy(d->crash.why, why, sizeof(d->crash.why));
     if (v && v->domain == d) {
         /* While it runs, its registers are in this CPU's trap frame. */
         const struct cpu_regs *r = v->on_cpu ? guest_regs() : &v->pv.regs;
@@ -370,6 +379,9 @@ static void domain_reap(void)
         for (unsigned int i = 0; i < d->nr_vcpus; i++)
             gone &= sched_vcpu_try_remove(d->vcpus[i]);
         if (gone) {
+            /* Every register saved, its memory still there: the time to report. */
+            if (d->shutdown_reason == SHUTDOWN_crash)
+                vcpu_dump_crash_report(d);
             domain_destroy(d);
             destroyed = true;
         }

@@ -9,6 +9,7 @@
 #include <xeno/domain.h>
 #include <xeno/keyhandler.h>
 #include <xeno/printk.h>
+#include <xeno/vcpu_dump.h>
 
 static const char *const state_names[] = {
     [DOMAIN_BUILDING] = "building", [DOMAIN_ACTIVE] = "active",
@@ -38,6 +39,7 @@ static void dump_domains(void)
                    v->sched.runnable ? ", wants a CPU" : "",
                    v->sched.running ? ", its CPU's current" : "",
                    v->vcpu_info->evtchn_upcall_pending, v->vcpu_info->evtchn_upcall_mask);
+            vcpu_dump(v, "keys: ", v->on_cpu ? "running: registers as of its last switch" : NULL);
         }
     }
 }
@@ -63,8 +65,8 @@ void keyhandler_poll(void)
             continue;           /* a domain's input (xen/console_input.c) */
         switch (c) {
         case 'h':
-            printk("keys: h help, d dump domains and vCPUs, p pause all domains, "
-                   "u unpause all domains\n");
+            printk("keys: h help, d dump domains and vCPUs (registers, stack), p pause all "
+                   "domains, u unpause all domains, Ctrl-A three times: input to a domain\n");
             break;
         case 'd':
             dump_domains();

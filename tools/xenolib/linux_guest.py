@@ -7,21 +7,30 @@
   ELF images, as Xen's PV builder does),
 - initrd.gz: a newc cpio of busybox (from busybox-static, fetched the same way), the
   device nodes the kernel wants before /dev is mounted, and guests/linux/init,
+<<<<<<< HEAD
 - linux-smoke.cfg: a domain config for the two that runs /init's workload by itself
   (no Domain 0 needed: the kernel log goes to the Xen early console);
 - NAME.cfg (`shell_configs()`): configs of domains that run a shell on hvc0, the console
   ring Domain 0 serves (build/dom0/dom0.cfg, which must boot first).
+=======
+- System.map-VERSION: the kernel's symbols, so `tools/xeno` names the guest addresses
+  of the hypervisor's crash reports (guest_symbols.py). The package's own is a
+  placeholder (the real one is in the -dbg package, some 850 MB), so unless it holds
+  symbols it is rebuilt from the kernel's kallsyms tables (kallsyms.py),
+- linux-smoke.cfg: a domain config for the two (variant_config() writes others).
+>>>>>>> gdebug
 Nothing is installed on the host; only the package lists apt already has are needed.
 """
 from __future__ import annotations
 
 import gzip
 import lzma
+import os
 import subprocess
 import tarfile
 from pathlib import Path
 
-from . import paths
+from . import kallsyms, paths
 from .errors import XenoError
 
 CACHE = paths.BUILD / "linux"
@@ -152,6 +161,38 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         path.write_bytes(data)
 
 
+def _system_map(kernel_deb: Path, vmlinux: Path) -> None:
+    """Write System.map-VERSION (from the package, or the kernel's kallsyms) unless it
+    is there already."""
+    version = kernel_deb.name.split("_")[0][len("linux-image-"):]
+    target = CACHE / ("System.map-" + version)
+    if target.is_file():
+        return
+    print("linux: extracting System.map-%s from %s" % (version, kernel_deb.name), flush=True)
+    data = member(kernel_deb, lambda n: n.lstrip("./") == "boot/System.map-" + version)
+    if len(data.splitlines()) < 1000:       # Debian's placeholder is one line
+        print("linux: its System.map is a placeholder; reading the kernel's kallsyms",
+              flush=True)
+        data = kallsyms.system_map(vmlinux.read_bytes()).encode()
+    # Whole or not at all: another test may be preparing at the same moment.
+    partial = target.with_name(target.name + ".%d.part" % os.getpid())
+    partial.write_bytes(data)
+    os.replace(partial, target)
+
+
+def _config_text(name: str, vcpus: int, cmdline: str) -> bytes:
+    return ('name = "%s"\nmemory = %d\nvcpus = %d\nkernel = "vmlinux"\n'
+            'ramdisk = "initrd.gz"\ncmdline = "%s"\n' % (name, MEMORY_MIB, vcpus, cmdline)).encode()
+
+
+def variant_config(file_name: str, name: str, extra_cmdline: str, vcpus: int = VCPUS) -> Path:
+    """Another config for the kernel and initrd prepare() left (call it first): domain
+    NAME, the usual command line plus EXTRA_CMDLINE, written to build/linux/FILE_NAME."""
+    config = CACHE / file_name
+    _write_if_changed(config, _config_text(name, vcpus, "%s %s" % (CMDLINE, extra_cmdline)))
+    return config
+
+
 def prepare() -> Path:
     """Fetch and build everything the Linux smoke domain needs; its config's path."""
     kernel_deb = fetch(kernel_package())
@@ -162,8 +203,10 @@ def prepare() -> Path:
         bzimage = member(kernel_deb, lambda n: n.lstrip("./").startswith("boot/vmlinuz-"))
         vmlinux.write_bytes(vmlinux_from_bzimage(bzimage))
         stamp.write_text(kernel_deb.name)
+    _system_map(kernel_deb, vmlinux)
     busybox = member(fetch(BUSYBOX), lambda n: n.lstrip(".") == "/bin/busybox")
     _write_if_changed(CACHE / "initrd.gz", initramfs(busybox, INIT.read_bytes()))
+<<<<<<< HEAD
     return _config("linux-smoke", "linux", SMOKE_CMDLINE)
 
 
@@ -172,6 +215,10 @@ def _config(stem: str, name: str, cmdline: str) -> Path:
     _write_if_changed(config, ('name = "%s"\nmemory = %d\nvcpus = %d\nkernel = "vmlinux"\n'
                                'ramdisk = "initrd.gz"\ncmdline = "%s"\n'
                                % (name, MEMORY_MIB, VCPUS, cmdline)).encode())
+=======
+    config = CACHE / "linux-smoke.cfg"
+    _write_if_changed(config, _config_text("linux", VCPUS, CMDLINE))
+>>>>>>> gdebug
     return config
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import contract, domaincfg, image, paths, platforms
+from . import contract, domaincfg, guest_symbols, image, paths, platforms
 from .errors import EXIT_NO_VERDICT, XenoError
 
 # After XENO-STATUS the hypervisor ends the emulator itself; give it this long.
@@ -92,7 +92,9 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     given, is called with each serial line as it arrives. KEYS (QEMU only): (regex, text)
     or (regex, text, delay_s) entries, in order: when a console line matches the next
     regex, its text is typed on the console (the hypervisor's debug keys), after
-    delay_s seconds if given. Raises XenoError when the run
+    delay_s seconds if given. Lines of the hypervisor's vCPU reports get the guest
+    addresses named from the domains' System.map (guest_symbols.py), in LINES and
+    ECHO alike; serial.log keeps them as printed. Raises XenoError when the run
     cannot start (a bad config included); every way a started run can end is in the
     RunResult.
     """
@@ -131,7 +133,8 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
         "# how this run started (cwd: this directory)\n" + shlex.join(command) + "\n")
 
     result = _watch(command, run_dir, env, serial, timeout, echo,
-                    _KeyTyper(run_dir / KEYS_SOCKET, keys) if keys else None)
+                    _KeyTyper(run_dir / KEYS_SOCKET, keys) if keys else None,
+                    guest_symbols.Annotator(domains))
     result.platform = platform
     result.run_dir, result.serial_log, result.emulator_log = run_dir, serial, emulator_log
     _explain(result, platform, timeout, run_dir / "emulator.out")
@@ -199,7 +202,7 @@ class _KeyTyper:
 
 
 def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
-           typer=None) -> RunResult:
+           typer=None, annotator=None) -> RunResult:
     """Start the emulator, follow the serial file, stop at the verdict or the deadline."""
     lines, pending = [], b""
     verdict, verdict_at, timed_out = None, None, False
@@ -208,6 +211,8 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
     def take(raw: bytes) -> None:
         nonlocal verdict, verdict_at, banner_seen, grub_error, grub_gave_up
         line = contract.clean(raw.decode("utf-8", "replace"))
+        if annotator:
+            line = annotator.line(line)
         lines.append(line)
         if echo:
             echo(line)

@@ -1,8 +1,11 @@
 /*
  * Ten timer ticks, 50 ms apart by the pvclock, each printed as "tick N". Its own
  * checks are that every tick comes and never early; the system tests also use it
- * as a domain that lives long enough to be paused and unpaused from the console.
+ * as a domain that lives long enough to be paused and unpaused from the console,
+ * and (with `ticks=N period_ms=P` on its command line) as one that outlives a
+ * crashing Linux beside it.
  */
+#include "cmdline.h"
 #include "xtest.h"
 #include "events.h"
 #include <public/callback.h>
@@ -18,14 +21,16 @@ void test_main(void)
     struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
     struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
     uint64_t deadline = pvclock_now_ns();
+    unsigned long ticks = cmdline_value("ticks", TICKS);
+    uint64_t period_ns = cmdline_value("period_ms", PERIOD_NS / 1000000) * 1000000UL;
 
     upcall_vcpu_info = xtest_vcpu_info;
     expect_rc("register the event callback", hc_callback_op(CALLBACKOP_register, &cb), 0);
     expect_rc("bind VIRQ_TIMER", hypercall6(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
                                             (unsigned long)&bv, 0, 0, 0, 0), 0);
-    for (int tick = 1; tick <= TICKS; tick++) {
+    for (int tick = 1; tick <= (int)ticks; tick++) {
         uint64_t before = upcall_count;
-        struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline += PERIOD_NS };
+        struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline += period_ns };
         expect_rc("set the timer", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
         for (int i = 0; i < 1000 && upcall_count == before; i++)
             hc_sched_op(SCHEDOP_block, NULL);

@@ -86,6 +86,14 @@ struct domain {
         uint64_t switches_in;               /* times one of its vCPUs was loaded onto a CPU */
         uint64_t run_ns;                    /* CPU time its vCPUs got, by the scheduler's count */
     } stats;
+    /* The guest kernel's executable ELF segments: stack words inside them make
+     * the call-trace guess of a crash report (xen/vcpu_dump.c). */
+    struct { uint64_t start, end; } guest_text[4];
+    unsigned int nr_guest_text;
+    struct {
+        char why[96];                       /* the hypervisor's reason; empty: the guest's */
+        int vcpu;                           /* the vCPU that crashed it; -1: not known */
+    } crash;                                /* for its crash report (vcpu_dump_crash_report) */
     char console_line[160];
     unsigned int console_len;
     struct domain *next;
