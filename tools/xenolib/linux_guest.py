@@ -7,18 +7,15 @@
   ELF images, as Xen's PV builder does),
 - initrd.gz: a newc cpio of busybox (from busybox-static, fetched the same way), the
   device nodes the kernel wants before /dev is mounted, and guests/linux/init,
-<<<<<<< HEAD
-- linux-smoke.cfg: a domain config for the two that runs /init's workload by itself
-  (no Domain 0 needed: the kernel log goes to the Xen early console);
-- NAME.cfg (`shell_configs()`): configs of domains that run a shell on hvc0, the console
-  ring Domain 0 serves (build/dom0/dom0.cfg, which must boot first).
-=======
 - System.map-VERSION: the kernel's symbols, so `tools/xeno` names the guest addresses
   of the hypervisor's crash reports (guest_symbols.py). The package's own is a
   placeholder (the real one is in the -dbg package, some 850 MB), so unless it holds
   symbols it is rebuilt from the kernel's kallsyms tables (kallsyms.py),
-- linux-smoke.cfg: a domain config for the two (variant_config() writes others).
->>>>>>> gdebug
+- linux-smoke.cfg: a domain config for the two that runs /init's workload by itself
+  (no Domain 0 needed: the kernel log goes to the Xen early console; variant_config()
+  writes others like it);
+- NAME.cfg (`shell_configs()`): configs of domains that run a shell on hvc0, the console
+  ring Domain 0 serves (build/dom0/dom0.cfg, which must boot first).
 Nothing is installed on the host; only the package lists apt already has are needed.
 """
 from __future__ import annotations
@@ -189,7 +186,7 @@ def variant_config(file_name: str, name: str, extra_cmdline: str, vcpus: int = V
     """Another config for the kernel and initrd prepare() left (call it first): domain
     NAME, the usual command line plus EXTRA_CMDLINE, written to build/linux/FILE_NAME."""
     config = CACHE / file_name
-    _write_if_changed(config, _config_text(name, vcpus, "%s %s" % (CMDLINE, extra_cmdline)))
+    _write_if_changed(config, _config_text(name, vcpus, "%s %s" % (SMOKE_CMDLINE, extra_cmdline)))
     return config
 
 
@@ -206,19 +203,12 @@ def prepare() -> Path:
     _system_map(kernel_deb, vmlinux)
     busybox = member(fetch(BUSYBOX), lambda n: n.lstrip(".") == "/bin/busybox")
     _write_if_changed(CACHE / "initrd.gz", initramfs(busybox, INIT.read_bytes()))
-<<<<<<< HEAD
     return _config("linux-smoke", "linux", SMOKE_CMDLINE)
 
 
 def _config(stem: str, name: str, cmdline: str) -> Path:
     config = CACHE / (stem + ".cfg")
-    _write_if_changed(config, ('name = "%s"\nmemory = %d\nvcpus = %d\nkernel = "vmlinux"\n'
-                               'ramdisk = "initrd.gz"\ncmdline = "%s"\n'
-                               % (name, MEMORY_MIB, VCPUS, cmdline)).encode())
-=======
-    config = CACHE / "linux-smoke.cfg"
-    _write_if_changed(config, _config_text("linux", VCPUS, CMDLINE))
->>>>>>> gdebug
+    _write_if_changed(config, _config_text(name, VCPUS, cmdline))
     return config
 
 

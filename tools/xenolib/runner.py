@@ -14,7 +14,6 @@ import socket
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,45 +159,37 @@ KEYS_SOCKET = "console.sock"
 
 class _KeyTyper:
     """Types each (regex, text) pair's text on the console socket once a line matches.
-    One connection for the whole run, with a thread that reads and drops what QEMU
-    sends on it (the console output, which the chardev's logfile already has): a
-    connected reader that does not read would fill the socket and stall QEMU's UART,
-    and closing after each text would make QEMU drop what the UART has not taken yet
-    (more than its 16-byte FIFO is then lost)."""
+    Each piece goes over a connection of its own that is closed at once: a connected
+    reader that does not read would fill the socket and stall QEMU's UART, and while a
+    connection stays open QEMU 7.2 was seen to put typed bytes into the console log.
+    QEMU drops what the UART has not taken when the connection closes, so text goes in
+    pieces that fit its 16-byte FIFO, with time between them for the hypervisor (which
+    polls the UART every 10 ms) to read each one."""
+
+    PIECE = 12
+    PAUSE_S = 0.15
 
     def __init__(self, path: Path, keys):
         self.path = path
         self.keys = [(re.compile(k[0]), k[1], k[2] if len(k) > 2 else 0.0) for k in keys]
-        self.sock = None
 
-    def _connect(self) -> socket.socket:
-        if self.sock is None:
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.connect(str(self.path))
-            threading.Thread(target=self._drain, args=(self.sock,), daemon=True).start()
-        return self.sock
-
-    @staticmethod
-    def _drain(sock: socket.socket) -> None:
-        try:
-            while sock.recv(65536):
-                pass
-        except OSError:
-            pass
+    def _send(self, data: bytes) -> None:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.connect(str(self.path))
+            sock.sendall(data)
 
     def line(self, line: str) -> None:
         if self.keys and self.keys[0][0].search(line):
             _, text, delay = self.keys.pop(0)
             time.sleep(delay)       # the emulator runs on; its output waits in the log
+            data = text.encode()
             try:
-                self._connect().sendall(text.encode())
+                for at in range(0, len(data), self.PIECE):
+                    if at:
+                        time.sleep(self.PAUSE_S)
+                    self._send(data[at:at + self.PIECE])
             except OSError as e:
                 raise XenoError("could not type on the console: %s" % e)
-
-    def close(self) -> None:
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
 
 
 def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
@@ -269,8 +260,6 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
                 time.sleep(POLL_S)
     finally:
         _stop(proc)
-        if typer:
-            typer.close()
     ended = time.monotonic()
     # What arrived between the last look and the emulator's end, and a last unfinished line.
     drain()
