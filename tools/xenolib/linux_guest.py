@@ -132,15 +132,17 @@ def cpio_newc(entries) -> bytes:
     return bytes(out)
 
 
-def initramfs(busybox: bytes, init: bytes) -> bytes:
+def initramfs(busybox: bytes, init: bytes, programs=()) -> bytes:
+    """busybox, INIT as /init, and PROGRAMS ((path, bytes) pairs, made executable)."""
     directory, executable, chardev = 0o040755, 0o100755, 0o020600
     entries = [(d, directory, b"", 0, 0) for d in ("bin", "dev", "proc", "sys")]
     entries += [("dev/console", chardev, b"", 5, 1), ("dev/null", chardev | 0o066, b"", 1, 3),
                 ("bin/busybox", executable, busybox, 0, 0), ("init", executable, init, 0, 0)]
+    entries += [(path, executable, data, 0, 0) for path, data in programs]
     return gzip.compress(cpio_newc(entries), mtime=0)
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
+def write_if_changed(path: Path, data: bytes) -> None:
     if not path.is_file() or path.read_bytes() != data:
         path.write_bytes(data)
 
@@ -156,9 +158,9 @@ def prepare() -> Path:
         vmlinux.write_bytes(vmlinux_from_bzimage(bzimage))
         stamp.write_text(kernel_deb.name)
     busybox = member(fetch(BUSYBOX), lambda n: n.lstrip(".") == "/bin/busybox")
-    _write_if_changed(CACHE / "initrd.gz", initramfs(busybox, INIT.read_bytes()))
+    write_if_changed(CACHE / "initrd.gz", initramfs(busybox, INIT.read_bytes()))
     config = CACHE / "linux-smoke.cfg"
-    _write_if_changed(config, ('name = "linux"\nmemory = %d\nvcpus = %d\nkernel = "vmlinux"\n'
+    write_if_changed(config, ('name = "linux"\nmemory = %d\nvcpus = %d\nkernel = "vmlinux"\n'
                                'ramdisk = "initrd.gz"\ncmdline = "%s"\n'
                                % (MEMORY_MIB, VCPUS, CMDLINE)).encode())
     return config
