@@ -124,6 +124,11 @@ def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
     image.make_grub_iso(iso, files, entry, title)
     result = _emulate(iso, run_dir, "qemu", smp, mem, timeout, False, echo, False, (),
                       cpu_flags, tb_size)
+    # _explain wrote of a missing XENO-STATUS, which nothing here prints.
+    if result.timed_out:
+        result.message = "timed out after %g s" % timeout
+    else:
+        result.message = "QEMU exited with status %s" % result.emulator_status
     if not result.timed_out and result.emulator_status == 0:
         iso.unlink(missing_ok=True)   # it powered off: the ISO is not worth its space
     return result
