@@ -21,6 +21,9 @@ class Table:
     columns: list                  # the sides compared, e.g. ["debug", "release"]
     rows: list = field(default_factory=list)   # (measurement, unit, [one value per column])
     note: str = ""
+    # (numerator, denominator) column names, one ratio column each; by default the
+    # last column over the first. A value of None is a side that failed: "failed".
+    ratios: tuple = ()
 
     def add(self, measurement: str, unit: str, values: list) -> None:
         self.rows.append((measurement, unit, list(values)))
@@ -58,15 +61,21 @@ def _number(value) -> str:
     return "{:,}".format(value)
 
 
+def _ratio(top, bottom) -> str:
+    return "%.3f" % (top / bottom) if top is not None and bottom else "-"
+
+
 def format_table(table: Table) -> str:
+    pairs = [(table.columns.index(a), table.columns.index(b)) for a, b in table.ratios]
+    if not pairs and len(table.columns) >= 2:
+        pairs = [(len(table.columns) - 1, 0)]
     header = ["measurement", "unit", *table.columns]
-    if len(table.columns) >= 2:
-        header.append("%s/%s" % (table.columns[-1], table.columns[0]))
+    header += ["%s/%s" % (table.columns[a], table.columns[b]) for a, b in pairs]
     body = []
     for measurement, unit, values in table.rows:
-        row = [measurement, unit, *(_number(v) for v in values)]
+        row = [measurement, unit, *("failed" if v is None else _number(v) for v in values)]
         if len(values) >= 2:
-            row.append("%.3f" % (values[-1] / values[0]) if values[0] else "-")
+            row += [_ratio(values[a], values[b]) for a, b in pairs]
         body.append(row)
     widths = [max(len(r[i]) for r in [header] + body) for i in range(len(header))]
     lines = [table.title]

@@ -53,8 +53,15 @@ def _iso_modules(modules) -> list[tuple[Path, str, str]]:
     return [(Path(m[0]), m[1], m[2] if len(m) > 2 else Path(m[0]).name) for m in modules]
 
 
-def grub_cfg(cmdline: str, modules: list[tuple[Path, str]], efi: bool) -> str:
-    words = " ".join(_grub_word(w) for w in cmdline.split())
+def grub_command(command: str, path: str, args: str = "") -> str:
+    """One menu-entry line, e.g. `multiboot2 /boot/xeno.elf ARGS`, ARGS quoted for GRUB."""
+    words = " ".join(_grub_word(w) for w in args.split())
+    return ("  %s %s %s" % (command, path, words)).rstrip()
+
+
+def grub_cfg_for(entry: list[str], efi: bool = False, title: str = "Xeno") -> str:
+    """A grub.cfg that boots at once, on the serial line, the one menu entry whose
+    lines (grub_command's) are ENTRY."""
     lines = [
         "# Written by tools/xeno image.",
         "serial --unit=0 --speed=115200",
@@ -64,13 +71,17 @@ def grub_cfg(cmdline: str, modules: list[tuple[Path, str]], efi: bool) -> str:
     ]
     if efi:
         lines.append("insmod efi_gop")
-    lines.append('menuentry "Xeno" {')
-    lines.append(("  multiboot2 /boot/xeno.elf " + words).rstrip())
-    for _, args, iso_name in _iso_modules(modules):
-        margs = " ".join(_grub_word(w) for w in args.split())
-        lines.append(("  module2 /boot/%s %s" % (iso_name, margs)).rstrip())
+    lines.append('menuentry "%s" {' % title)
+    lines.extend(entry)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def grub_cfg(cmdline: str, modules: list[tuple[Path, str]], efi: bool) -> str:
+    entry = [grub_command("multiboot2", "/boot/xeno.elf", cmdline)]
+    entry += [grub_command("module2", "/boot/" + iso_name, args)
+              for _, args, iso_name in _iso_modules(modules)]
+    return grub_cfg_for(entry, efi)
 
 
 def _check_tools(efi: bool) -> None:
@@ -108,17 +119,37 @@ def make_iso(elf: Path, out: Path, cmdline: str = "", efi: bool = False,
             raise UsageError("two boot files would both be /boot/%s" % iso_name)
         names.append(iso_name)
 
+    files = [(elf, "xeno.elf")] + [(path, iso_name) for path, _, iso_name in modules]
+    return _mkrescue(out, files, grub_cfg(cmdline, modules, efi), efi,
+                     [] if efi else BIOS_OPTIONS)
+
+
+def make_grub_iso(out: Path, files, entry: list[str], title: str) -> Path:
+    """A BIOS ISO that boots something other than the hypervisor, the same way (Linux
+    with `linux`/`initrd`, Xen with `multiboot2`/`module2`): FILES are (file, name)
+    pairs put in /boot, ENTRY the menu entry's lines (grub_command's). GRUB's modules for
+    those commands and for gzip-compressed images are installed besides BIOS_OPTIONS's."""
+    _check_tools(False)
+    for path, _ in files:
+        if not Path(path).is_file():
+            raise XenoError("no such boot file: %s" % path)
+    options = [BIOS_OPTIONS[0] + " linux gzio"]
+    return _mkrescue(Path(out), files, grub_cfg_for(entry, title=title), False, options)
+
+
+def _mkrescue(out: Path, files, cfg: str, efi: bool, options: list[str]) -> Path:
+    """grub-mkrescue an ISO with FILES ((file, name) pairs) in /boot and CFG as its
+    grub.cfg; written to OUT atomically (temporary file, then rename)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_name(".%s.tmp-%d" % (out.name, os.getpid()))
     with tempfile.TemporaryDirectory(prefix="xeno-iso-") as stage:
         boot = Path(stage, "boot")
         (boot / "grub").mkdir(parents=True)
-        shutil.copyfile(elf, boot / "xeno.elf")
-        for path, _, iso_name in modules:
+        for path, iso_name in files:
             shutil.copyfile(path, boot / iso_name)
-        (boot / "grub" / "grub.cfg").write_text(grub_cfg(cmdline, modules, efi))
+        (boot / "grub" / "grub.cfg").write_text(cfg)
         command = ["grub-mkrescue", "-d", str(GRUB_DIRS[efi]), "-o", str(tmp_out)]
-        command += ([] if efi else BIOS_OPTIONS) + COMMON_OPTIONS + [stage]
+        command += options + COMMON_OPTIONS + [stage]
         proc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, check=False)
     if proc.returncode != 0 or not tmp_out.is_file():

@@ -145,15 +145,17 @@ def cpio_newc(entries) -> bytes:
     return bytes(out)
 
 
-def initramfs(busybox: bytes, init: bytes) -> bytes:
+def initramfs(busybox: bytes, init: bytes, programs=()) -> bytes:
+    """busybox, INIT as /init, and PROGRAMS ((path, bytes) pairs, made executable)."""
     directory, executable, chardev = 0o040755, 0o100755, 0o020600
     entries = [(d, directory, b"", 0, 0) for d in ("bin", "dev", "proc", "sys")]
     entries += [("dev/console", chardev, b"", 5, 1), ("dev/null", chardev | 0o066, b"", 1, 3),
                 ("bin/busybox", executable, busybox, 0, 0), ("init", executable, init, 0, 0)]
+    entries += [(path, executable, data, 0, 0) for path, data in programs]
     return gzip.compress(cpio_newc(entries), mtime=0)
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
+def write_if_changed(path: Path, data: bytes) -> None:
     if not path.is_file() or path.read_bytes() != data:
         path.write_bytes(data)
 
@@ -186,7 +188,7 @@ def variant_config(file_name: str, name: str, extra_cmdline: str, vcpus: int = V
     """Another config for the kernel and initrd prepare() left (call it first): domain
     NAME, the usual command line plus EXTRA_CMDLINE, written to build/linux/FILE_NAME."""
     config = CACHE / file_name
-    _write_if_changed(config, _config_text(name, vcpus, "%s %s" % (SMOKE_CMDLINE, extra_cmdline)))
+    write_if_changed(config, _config_text(name, vcpus, "%s %s" % (SMOKE_CMDLINE, extra_cmdline)))
     return config
 
 
@@ -202,13 +204,13 @@ def prepare() -> Path:
         stamp.write_text(kernel_deb.name)
     _system_map(kernel_deb, vmlinux)
     busybox = member(fetch(BUSYBOX), lambda n: n.lstrip(".") == "/bin/busybox")
-    _write_if_changed(CACHE / "initrd.gz", initramfs(busybox, INIT.read_bytes()))
+    write_if_changed(CACHE / "initrd.gz", initramfs(busybox, INIT.read_bytes()))
     return _config("linux-smoke", "linux", SMOKE_CMDLINE)
 
 
 def _config(stem: str, name: str, cmdline: str) -> Path:
     config = CACHE / (stem + ".cfg")
-    _write_if_changed(config, _config_text(name, VCPUS, cmdline))
+    write_if_changed(config, _config_text(name, VCPUS, cmdline))
     return config
 
 

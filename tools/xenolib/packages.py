@@ -23,6 +23,7 @@ PACKAGES = {
     "mtools": "FAT image for the UEFI ISO",
     "scons": "the build",
     "gcc": "the compiler",
+    "libc6-dev": "glibc's static libc, for the Linux benchmark program (guests/linux/bench)",
     "binutils": "assembler and linker",
     "python3-pytest": "the test runner",
     "python3-pytest-xdist": "two emulators at a time in tests",

@@ -99,14 +99,18 @@ def default_platform() -> str:
 
 def qemu_command(platform: str, iso: str, smp: int, mem: int, serial: str, log: str,
                  efi_vars: str | None = None, deterministic: bool = False,
-                 keys_socket: str | None = None) -> list[str]:
+                 keys_socket: str | None = None, cpu_flags: str = "",
+                 tb_size: int | None = None) -> list[str]:
     """QEMU's command line; file names are relative to the run directory (its cwd).
     With KEYS_SOCKET the console is also a unix socket, so the runner can type on it;
-    its output still goes to SERIAL (the chardev's logfile)."""
+    its output still goes to SERIAL (the chardev's logfile). CPU_FLAGS (e.g.
+    "smap=off,la57=off") are added to TCG's `-cpu max`; TB_SIZE (MiB) sets TCG's
+    translation buffer (platforms.md: 32 undoes the slowdown a GRUB boot leaves)."""
     if platform == "kvm":
         accel = ["-accel", "kvm", "-cpu", "host"]
     else:
-        accel = ["-accel", "tcg", "-cpu", "max"]
+        tcg = "tcg" if tb_size is None else "tcg,tb-size=%d" % tb_size
+        accel = ["-accel", tcg, "-cpu", "max" + ("," + cpu_flags if cpu_flags else "")]
     if keys_socket:
         console = ["-chardev", "socket,id=console,path=%s,server=on,wait=off,logfile=%s"
                    % (keys_socket, serial), "-serial", "chardev:console"]

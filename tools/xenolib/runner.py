@@ -46,6 +46,7 @@ class RunResult:
     emulator_log: Optional[Path] = None
     notes: list = field(default_factory=list)   # emulator log lines worth showing
     grub_failure: Optional[str] = None          # GRUB's error when it could not boot
+    arrived: list = field(default_factory=list, repr=False)  # per line: s after the start
 
     @property
     def text(self) -> str:
@@ -83,7 +84,8 @@ def _prune_old_runs() -> None:
 def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
          cmdline: str = "", timeout: Optional[float] = None, efi: bool = False,
          configs=(), echo: Optional[Callable[[str], None]] = None,
-         deterministic: bool = False, modules=(), keys=()) -> RunResult:
+         deterministic: bool = False, modules=(), keys=(), cpu_flags: str = "",
+         tb_size: Optional[int] = None) -> RunResult:
     """Boot ELF with CMDLINE (plus the platform's exit= option) and wait for a verdict.
 
     CONFIGS: domain config files; each, and each image it names, becomes a boot module
@@ -93,7 +95,8 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     regex, its text is typed on the console (the hypervisor's debug keys), after
     delay_s seconds if given. Lines of the hypervisor's vCPU reports get the guest
     addresses named from the domains' System.map (guest_symbols.py), in LINES and
-    ECHO alike; serial.log keeps them as printed. Raises XenoError when the run
+    ECHO alike; serial.log keeps them as printed. CPU_FLAGS and TB_SIZE (QEMU TCG
+    only): see platforms.qemu_command. Raises XenoError when the run
     cannot start (a bad config included); every way a started run can end is in the
     RunResult.
     """
@@ -106,7 +109,37 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     iso = run_dir / "xeno.iso"
     image.make_iso(Path(elf), iso, full_cmdline, efi=efi,
                    modules=image.with_configs(modules, domains))
+    return _emulate(iso, run_dir, platform, smp, mem, timeout, efi, echo, deterministic,
+                    keys, cpu_flags, tb_size)
 
+
+def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
+              timeout: float = 60, echo: Optional[Callable[[str], None]] = None,
+              cpu_flags: str = "", tb_size: Optional[int] = None) -> RunResult:
+    """Boot something other than the hypervisor from a GRUB ISO on QEMU TCG, with the
+    same command line as boot() (image.make_grub_iso: FILES into /boot, ENTRY the menu
+    entry's lines). There is no verdict: the run ends when QEMU does (a poweroff) or at
+    the timeout; the caller reads the lines."""
+    platforms.check("qemu", smp, mem, False)
+    run_dir = new_run_dir("qemu")
+    iso = run_dir / "boot.iso"
+    image.make_grub_iso(iso, files, entry, title)
+    result = _emulate(iso, run_dir, "qemu", smp, mem, timeout, False, echo, False, (),
+                      cpu_flags, tb_size)
+    # _explain wrote of a missing XENO-STATUS, which nothing here prints.
+    if result.timed_out:
+        result.message = "timed out after %g s" % timeout
+    else:
+        result.message = "QEMU exited with status %s" % result.emulator_status
+    if not result.timed_out and result.emulator_status == 0:
+        iso.unlink(missing_ok=True)   # it powered off: the ISO is not worth its space
+    return result
+
+
+def _emulate(iso: Path, run_dir: Path, platform: str, smp: int, mem: int, timeout: float,
+             efi: bool, echo, deterministic: bool, keys, cpu_flags: str,
+             tb_size: Optional[int]) -> RunResult:
+    """Run the emulator on ISO in RUN_DIR and follow its serial console to the end."""
     if keys and platform == "bochs":
         raise XenoError("typing on the console is supported on QEMU only")
     serial = run_dir / "serial.log"
@@ -127,7 +160,7 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
         command = platforms.qemu_command(platform, iso.name, smp, mem, serial.name,
                                          emulator_log.name,
                                          efi_vars.name if efi_vars else None, deterministic,
-                                         KEYS_SOCKET if keys else None)
+                                         KEYS_SOCKET if keys else None, cpu_flags, tb_size)
     (run_dir / "command.sh").write_text(
         "# how this run started (cwd: this directory)\n" + shlex.join(command) + "\n")
 
@@ -195,7 +228,7 @@ class _KeyTyper:
 def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
            typer=None, annotator=None) -> RunResult:
     """Start the emulator, follow the serial file, stop at the verdict or the deadline."""
-    lines, pending = [], b""
+    lines, arrived, pending = [], [], b""
     verdict, verdict_at, timed_out = None, None, False
     banner_seen, grub_error, grub_gave_up = False, None, False
 
@@ -205,6 +238,7 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
         if annotator:
             line = annotator.line(line)
         lines.append(line)
+        arrived.append(time.monotonic() - started)
         if echo:
             echo(line)
         if typer:
@@ -269,7 +303,7 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
         reader.close()
     result = RunResult(platform="", verdict=verdict, lines=lines, message="",
                        timed_out=timed_out, waited_s=ended - started,
-                       emulator_status=proc.returncode)
+                       emulator_status=proc.returncode, arrived=arrived)
     if grub_gave_up and verdict is None:
         result.grub_failure = grub_error or "GRUB could not boot the image"
     return result
