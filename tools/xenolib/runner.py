@@ -110,7 +110,7 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     image.make_iso(Path(elf), iso, full_cmdline, efi=efi,
                    modules=image.with_configs(modules, domains))
     return _emulate(iso, run_dir, platform, smp, mem, timeout, efi, echo, deterministic,
-                    keys, cpu_flags, tb_size)
+                    keys, cpu_flags, tb_size, guest_symbols.Annotator(domains))
 
 
 def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
@@ -125,7 +125,7 @@ def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
     iso = run_dir / "boot.iso"
     image.make_grub_iso(iso, files, entry, title)
     result = _emulate(iso, run_dir, "qemu", smp, mem, timeout, False, echo, False, (),
-                      cpu_flags, tb_size)
+                      cpu_flags, tb_size, None)
     # _explain wrote of a missing XENO-STATUS, which nothing here prints.
     if result.timed_out:
         result.message = "timed out after %g s" % timeout
@@ -138,7 +138,7 @@ def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
 
 def _emulate(iso: Path, run_dir: Path, platform: str, smp: int, mem: int, timeout: float,
              efi: bool, echo, deterministic: bool, keys, cpu_flags: str,
-             tb_size: Optional[int]) -> RunResult:
+             tb_size: Optional[int], annotator) -> RunResult:
     """Run the emulator on ISO in RUN_DIR and follow its serial console to the end."""
     if keys and platform == "bochs":
         raise XenoError("typing on the console is supported on QEMU only")
@@ -165,8 +165,7 @@ def _emulate(iso: Path, run_dir: Path, platform: str, smp: int, mem: int, timeou
         "# how this run started (cwd: this directory)\n" + shlex.join(command) + "\n")
 
     result = _watch(command, run_dir, env, serial, timeout, echo,
-                    _KeyTyper(run_dir / KEYS_SOCKET, keys) if keys else None,
-                    guest_symbols.Annotator(domains))
+                    _KeyTyper(run_dir / KEYS_SOCKET, keys) if keys else None, annotator)
     result.platform = platform
     result.run_dir, result.serial_log, result.emulator_log = run_dir, serial, emulator_log
     _explain(result, platform, timeout, run_dir / "emulator.out")
