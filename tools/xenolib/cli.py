@@ -117,10 +117,13 @@ def make_parser() -> Parser:
     p.add_argument("-k", metavar="EXPR", help="only tests matching this pytest -k expression")
     p.set_defaults(handler=suites.cmd_test)
 
-    p = sub.add_parser("demo", help="build, boot with 2 CPUs, show what was found",
+    p = sub.add_parser("demo", help="build, boot Domain 0 and a Linux guest, show its shell",
                        description="Build the debug hypervisor, boot it with 2 CPUs and "
-                       "256 MiB on the default platform, stream its console and summarise "
-                       "what it found.", epilog=EXIT_STATUSES)
+                       "512 MiB on the default platform with Domain 0 and Debian's kernel "
+                       "as a PV guest (fetched with apt-get download), type a short session "
+                       "into the guest's shell, stream the console and summarise what it "
+                       "found. Without the Linux guest (no package lists, or Bochs) it boots "
+                       "the hello PV guest instead.", epilog=EXIT_STATUSES)
     p.add_argument("--platform", choices=platforms.PLATFORMS,
                    help="default: kvm when usable, else qemu")
     p.set_defaults(handler=demo.cmd_demo)
