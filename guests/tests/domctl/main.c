@@ -10,6 +10,7 @@
 #include "peers.h"
 #include "events.h"
 #include "cmdline.h"
+#include "grants.h"
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/xeno_domctl.h>
@@ -64,6 +65,62 @@ static void check_refusals(uint16_t other)
     expect_rc("list of 129", domctl(XENO_DOMCTL_list, 0, &op), -EINVAL);
 }
 
+/* The other domain's xenstore and console rings are ours to serve (we are the
+ * first privileged domain): the ports and frames getinfo names, the two
+ * reserved grants (and no other), and the console operations. */
+static void check_rings(uint16_t self, uint16_t other)
+{
+    static uint8_t page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+    static const char hello[] = "the backend speaks for this domain\n";
+    struct xeno_domctl op = { 0 };
+    struct evtchn_bind_interdomain bind = { 0 };
+    char input[16];
+
+    if (expect_rc("getinfo of itself", domctl(XENO_DOMCTL_getinfo, DOMID_SELF, &op), 0))
+        xtest_check(!op.u.info.store_port && !op.u.info.console_port && !op.u.info.backend,
+                    "the control domain has rings: ports %u/%u backend d%u",
+                    op.u.info.store_port, op.u.info.console_port, op.u.info.backend);
+    if (!expect_rc("getinfo of the other", domctl(XENO_DOMCTL_getinfo, other, &op), 0))
+        return;
+    xtest_check(op.u.info.backend == self && op.u.info.store_port && op.u.info.console_port &&
+                op.u.info.store_port != op.u.info.console_port && op.u.info.store_mfn &&
+                op.u.info.console_mfn && op.u.info.store_mfn != op.u.info.console_mfn,
+                "rings of d%u: backend d%u ports %u/%u frames %#lx/%#lx", other,
+                op.u.info.backend, op.u.info.store_port, op.u.info.console_port,
+                op.u.info.store_mfn, op.u.info.console_mfn);
+    bind = (struct evtchn_bind_interdomain){ .remote_dom = other,
+                                             .remote_port = op.u.info.store_port };
+    expect_rc("bind to its xenstore channel", evtchn_op(EVTCHNOP_bind_interdomain, &bind), 0);
+    /* Grant entries 1 (xenstore) and 0 (console) are ours; entry 2 is nobody's. */
+    expect_status("copy from its xenstore ring",
+                  grant_copy(grant_copy_from(other, 1, 2048, page, 0, 16)), GNTST_okay);
+    expect_status("copy from its console ring",
+                  grant_copy(grant_copy_from(other, 0, 3072, page, 0, 16)), GNTST_okay);
+    xtest_check(grant_copy(grant_copy_from(other, 2, 0, page, 0, 16)) != GNTST_okay,
+                "a copy from its grant 2, never granted, worked");
+
+    op.u.console = (struct xeno_domctl_console){ .buf = (uint64_t)hello,
+                                                 .len = sizeof(hello) - 1 };
+    expect_rc("console_write for it", domctl(XENO_DOMCTL_console_write, other, &op), 0);
+    expect_rc("console_write for itself (no rings)",
+              domctl(XENO_DOMCTL_console_write, DOMID_SELF, &op), -EPERM);
+    op.u.console.len = 65537;
+    expect_rc("console_write of 64 KiB + 1", domctl(XENO_DOMCTL_console_write, other, &op),
+              -EINVAL);
+    op.u.console = (struct xeno_domctl_console){ .buf = BAD_VA_PAGE0, .len = 8 };
+    expect_rc("console_write from a bad buffer",
+              domctl(XENO_DOMCTL_console_write, other, &op), -EFAULT);
+    /* Nothing waits, so nothing is written: only a buffer that is not the
+     * guest's at all is refused before that. */
+    op.u.console.buf = BAD_VA_HYPERVISOR;
+    expect_rc("console_read into the hypervisor", domctl(XENO_DOMCTL_console_read, 0, &op),
+              -EFAULT);
+    op.u.console = (struct xeno_domctl_console){ .buf = (uint64_t)input, .len = sizeof(input) };
+    if (expect_rc("console_read", domctl(XENO_DOMCTL_console_read, 0, &op), 0))
+        xtest_check(op.u.console.len == 0, "console_read: %u bytes nobody typed",
+                    op.u.console.len);
+}
+
 static void control_domain(void)
 {
     uint16_t self = peers->domid[0], other = peers->domid[1];
@@ -95,6 +152,7 @@ static void control_domain(void)
         xtest_check(op.u.list.count == 1 && infos[0].domid == other, "list from d%u: %u",
                     other, op.u.list.count);
     check_refusals(other);
+    check_rings(self, other);
 
     /* Pause: its CPU time stands still; unpause: it moves again. */
     sleep_ns(50 * MS);
@@ -140,6 +198,14 @@ static void ordinary_domain(void)
     expect_rc("pause from a domU", domctl(XENO_DOMCTL_pause, peers->domid[0], &op), -EPERM);
     expect_rc("destroy from a domU", domctl(XENO_DOMCTL_destroy, peers->domid[0], &op), -EPERM);
     expect_rc("bind VIRQ_DOM_EXC in a domU", evtchn_op(EVTCHNOP_bind_virq, &bv), -EBUSY);
+    op.u.console = (struct xeno_domctl_console){ .buf = (uint64_t)"x", .len = 1 };
+    expect_rc("console_write from a domU", domctl(XENO_DOMCTL_console_write, DOMID_SELF, &op),
+              -EPERM);
+    /* The control domain serves its rings: the builder gave it both channels. */
+    xtest_check(xtest_start_info->store_evtchn && xtest_start_info->console_evtchn &&
+                xtest_start_info->store_evtchn != xtest_start_info->console_evtchn,
+                "start_info: store evtchn %u, console evtchn %u",
+                xtest_start_info->store_evtchn, xtest_start_info->console_evtchn);
     /* Something to pause: spin, yielding now and then. */
     while (pvclock_now_ns() < end)
         hc_sched_op(SCHEDOP_yield, NULL);
