@@ -107,6 +107,10 @@ def make_parser() -> Parser:
     p.add_argument("--variant", choices=paths.VARIANTS, default="debug",
                    help="which build to boot (default debug)")
     p.add_argument("--efi", action="store_true", help="boot a UEFI ISO (QEMU q35 + OVMF)")
+    p.add_argument("-i", "--interactive", action="store_true",
+                   help="type what you enter (a line at a time) on the serial console: the "
+                   "debug keys, or a domain's shell through Domain 0 (Ctrl-A three times "
+                   "switches); QEMU only")
     p.set_defaults(handler=runner_command)
 
     p = sub.add_parser("test", help="build, then run test suites with pytest",
@@ -150,7 +154,7 @@ def runner_command(args) -> int:
     build.build_elves([args.variant])
     result = runner.boot(paths.elf(args.variant), platform, args.smp, mem,
                          args.cmdline, args.timeout, args.efi, configs=args.configs,
-                         echo=runner.print_line)
+                         echo=runner.print_line, stdin=args.interactive)
     runner.report(result, "run", sys.stderr)
     return result.exit_code
 

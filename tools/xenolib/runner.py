@@ -14,6 +14,7 @@ import socket
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,7 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
          cmdline: str = "", timeout: Optional[float] = None, efi: bool = False,
          configs=(), echo: Optional[Callable[[str], None]] = None,
          deterministic: bool = False, modules=(), keys=(), cpu_flags: str = "",
-         tb_size: Optional[int] = None) -> RunResult:
+         tb_size: Optional[int] = None, stdin: bool = False) -> RunResult:
     """Boot ELF with CMDLINE (plus the platform's exit= option) and wait for a verdict.
 
     CONFIGS: domain config files; each, and each image it names, becomes a boot module
@@ -93,7 +94,8 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     given, is called with each serial line as it arrives. KEYS (QEMU only): (regex, text)
     or (regex, text, delay_s) entries, in order: when a console line matches the next
     regex, its text is typed on the console (the hypervisor's debug keys), after
-    delay_s seconds if given. Lines of the hypervisor's vCPU reports get the guest
+    delay_s seconds if given. STDIN (QEMU only): what arrives on standard input is typed
+    on the console as well (`tools/xeno run -i`). Lines of the hypervisor's vCPU reports get the guest
     addresses named from the domains' System.map (guest_symbols.py), in LINES and
     ECHO alike; serial.log keeps them as printed. CPU_FLAGS and TB_SIZE (QEMU TCG
     only): see platforms.qemu_command. Raises XenoError when the run
@@ -110,7 +112,7 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     image.make_iso(Path(elf), iso, full_cmdline, efi=efi,
                    modules=image.with_configs(modules, domains))
     return _emulate(iso, run_dir, platform, smp, mem, timeout, efi, echo, deterministic,
-                    keys, cpu_flags, tb_size, guest_symbols.Annotator(domains))
+                    keys, cpu_flags, tb_size, guest_symbols.Annotator(domains), stdin)
 
 
 def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
@@ -138,9 +140,10 @@ def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
 
 def _emulate(iso: Path, run_dir: Path, platform: str, smp: int, mem: int, timeout: float,
              efi: bool, echo, deterministic: bool, keys, cpu_flags: str,
-             tb_size: Optional[int], annotator) -> RunResult:
+             tb_size: Optional[int], annotator, stdin: bool = False) -> RunResult:
     """Run the emulator on ISO in RUN_DIR and follow its serial console to the end."""
-    if keys and platform == "bochs":
+    typing = bool(keys) or stdin
+    if typing and platform == "bochs":
         raise XenoError("typing on the console is supported on QEMU only")
     serial = run_dir / "serial.log"
     emulator_log = run_dir / ("%s.log" % ("bochs" if platform == "bochs" else "qemu"))
@@ -160,12 +163,13 @@ def _emulate(iso: Path, run_dir: Path, platform: str, smp: int, mem: int, timeou
         command = platforms.qemu_command(platform, iso.name, smp, mem, serial.name,
                                          emulator_log.name,
                                          efi_vars.name if efi_vars else None, deterministic,
-                                         KEYS_SOCKET if keys else None, cpu_flags, tb_size)
+                                         KEYS_SOCKET if typing else None, cpu_flags, tb_size)
     (run_dir / "command.sh").write_text(
         "# how this run started (cwd: this directory)\n" + shlex.join(command) + "\n")
 
-    result = _watch(command, run_dir, env, serial, timeout, echo,
-                    _KeyTyper(run_dir / KEYS_SOCKET, keys) if keys else None, annotator)
+    typer = _KeyTyper(run_dir / KEYS_SOCKET, keys) if typing else None
+    result = _watch(command, run_dir, env, serial, timeout, echo, typer, annotator,
+                    typer.forward_stdin if stdin else None)
     result.platform = platform
     result.run_dir, result.serial_log, result.emulator_log = run_dir, serial, emulator_log
     _explain(result, platform, timeout, run_dir / "emulator.out")
@@ -204,29 +208,51 @@ class _KeyTyper:
     def __init__(self, path: Path, keys):
         self.path = path
         self.keys = [(re.compile(k[0]), k[1], k[2] if len(k) > 2 else 0.0) for k in keys]
+        self.booted = threading.Event()     # GRUB, which would eat typed keys, is done
 
     def _send(self, data: bytes) -> None:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.connect(str(self.path))
             sock.sendall(data)
 
+    def type(self, data: bytes) -> None:
+        """Type DATA now, piece by piece."""
+        try:
+            for at in range(0, len(data), self.PIECE):
+                if at:
+                    time.sleep(self.PAUSE_S)
+                self._send(data[at:at + self.PIECE])
+        except OSError as e:
+            raise XenoError("could not type on the console: %s" % e)
+
     def line(self, line: str) -> None:
+        if contract.BANNER.match(line):
+            self.booted.set()
         if self.keys and self.keys[0][0].search(line):
             _, text, delay = self.keys.pop(0)
             time.sleep(delay)       # the emulator runs on; its output waits in the log
-            data = text.encode()
-            try:
-                for at in range(0, len(data), self.PIECE):
-                    if at:
-                        time.sleep(self.PAUSE_S)
-                    self._send(data[at:at + self.PIECE])
-            except OSError as e:
-                raise XenoError("could not type on the console: %s" % e)
+            self.type(text.encode())
+
+    def forward_stdin(self) -> None:
+        """Type what arrives on our standard input (a terminal sends a line at a time),
+        from a thread of its own, once the hypervisor's banner shows, until it ends."""
+        def forward():
+            self.booted.wait()      # what is typed before goes to GRUB
+            while True:
+                data = os.read(0, 4096)
+                if not data:
+                    return
+                try:
+                    self.type(data)
+                except XenoError:
+                    return              # the emulator has gone
+        threading.Thread(target=forward, daemon=True).start()
 
 
 def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
-           typer=None, annotator=None) -> RunResult:
-    """Start the emulator, follow the serial file, stop at the verdict or the deadline."""
+           typer=None, annotator=None, on_start=None) -> RunResult:
+    """Start the emulator, follow the serial file, stop at the verdict or the deadline.
+    ON_START, if given, is called once the emulator runs."""
     lines, arrived, pending = [], [], b""
     verdict, verdict_at, timed_out = None, None, False
     banner_seen, grub_error, grub_gave_up = False, None, False
@@ -263,6 +289,8 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     started = time.monotonic()
     reader = None
+    if on_start:
+        on_start()
 
     def drain() -> bool:
         """Take every complete line that has arrived; True if anything arrived."""
