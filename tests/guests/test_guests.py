@@ -9,7 +9,8 @@ the workers share that through files under build/guest-boots/, one per boot, eac
 written under a lock by the worker that booted it.
 
 A test with `peers = N` boots N domains of its image in a boot of its own and passes
-only when every one of them passes (guesttests.judge).
+only when every one of them passes (guesttests.judge). A test with `dom0 = 1` boots
+Domain 0's config before its own, in a boot of its own.
 
 An item passes only when its domain was created, its last console line is
 `verdict: PASS`, it shut down with the manifest's reason and the run ended with
@@ -43,8 +44,10 @@ def missing_files(test, env):
     if not paths.elf("debug").is_file():
         return ("%s is missing: run `tools/xeno build` first (`tools/xeno test` builds "
                 "before testing)" % paths.elf("debug"))
-    for config in test.configs(env):
-        if not config.is_file() or not test.elf(env).is_file():
+    for config in test.boot_configs(env):
+        kernel = (config.parent / "dom0-pv64.elf" if config == guesttests.DOM0_CONFIG
+                  else test.elf(env))
+        if not config.is_file() or not kernel.is_file():
             return ("%s or its kernel is missing: build the guests first (scons build/guests)"
                     % config)
     if "configs" not in inspect.signature(runner.boot).parameters:
@@ -70,7 +73,7 @@ def _boot_dir() -> Path:
 
 def _boot(group) -> dict:
     """Boots GROUP's configs together; the RunResult as a dict, or {"error": why}."""
-    configs = [config for test, env in group for config in test.configs(env)]
+    configs = [config for test, env in group for config in test.boot_configs(env)]
     platform = guesttests.ENVIRONMENTS[group[0][1]][1]
     try:
         result = runner.boot(paths.elf("debug"), platform=platform, smp=guesttests.BOOT_CPUS,

@@ -1,5 +1,7 @@
 """The guests suite's own logic on canned text: manifests and how a console is judged
 (tools/xenolib/guesttests.py). No emulator."""
+import dataclasses
+
 import pytest
 
 from xenolib import guesttests
@@ -242,6 +244,10 @@ def test_manifest(tmp_path):
     ('environments = "pv64"\npeers = 0\n', "peers must be 1 to 8"),
     ('environments = "pv64"\npeers = 9\n', "peers must be 1 to 8"),
     ('environments = "pv64"\npeers = 2\nboot = "shared"\n', "boot of its own"),
+    ('environments = "pv64"\ndom0 = 2\n', "dom0 must be 0 or 1"),
+    ('environments = "pv64"\ndom0 = 1\nboot = "shared"\n', "boot of its own"),
+    ('environments = "pv64"\ndom0 = 1\nprivileged = 1\nboot = "alone"\n',
+     "dom0 and privileged"),
 ])
 def test_bad_manifests(tmp_path, text, message):
     with pytest.raises(ManifestError, match=message):
@@ -314,3 +320,42 @@ def test_peers_on_other_domain_ids_fail():
     j = judge(peers_console((2, ["verdict: PASS"], "poweroff"), (3, ["verdict: PASS"], "poweroff")),
               PAIR, "pv64", "pass")
     assert j.outcome == "fail" and "command line says d1" in j.message
+
+
+# ---- dom0: Domain 0 boots first (d1) and the test's domains follow
+
+def dom0_console(pair_domids, status="pass"):
+    """Domain 0 as d1 beside the pair at PAIR_DOMIDS: Domain 0 ends last, with its own
+    verdict and poweroff, as tools/dom0 does once the others are gone."""
+    lines = peers_console(*[(dom, ["verdict: PASS"], "poweroff") for dom in pair_domids],
+                          status=None)
+    lines[1:1] = ["domain: d1 'dom0' created (pv, 16 MiB, 1 vCPU) from dom0.cfg",
+                  "(d1) dom0: d1 serves xenstore and the consoles"]
+    lines[-1:-1] = ["(d1) dom0: no other domain is left; Domain 0 ends",
+                    "(d1) verdict: PASS", "domain: d1 'dom0' shut down: poweroff"]
+    return lines + ["XENO-STATUS: %s" % status]
+
+
+def test_dom0_manifest_shifts_domain_ids(tmp_path):
+    t = parse_manifest(write(tmp_path, 'environments = "pv64"\npeers = 2\ndom0 = 1\n'))
+    assert (t.dom0, t.boot, t.peer_domid(0)) == (1, "alone", 2)
+    assert "peer_domids=2,3" in t.config_text("pv64", 0)
+    assert t.boot_configs("pv64") == [guesttests.DOM0_CONFIG] + t.configs("pv64")
+    one = parse_manifest(write(tmp_path, 'environments = "pv64"\ndom0 = 1\n', "u"))
+    assert one.boot == "alone" and one.boot_configs("pv64")[0] == guesttests.DOM0_CONFIG
+    assert guesttests.plan_boots([(one, "pv64"), (HELLO, "pv64")]) == \
+        [((one, "pv64"),), ((HELLO, "pv64"),)]
+    assert parse_manifest(write(tmp_path, 'environments = "pv64"\n', "v")).boot_configs(
+        "pv64") == [guesttests.BUILD_DIR / "v" / "v-pv64.cfg"]
+
+
+def test_dom0_judges_only_the_tests_domains():
+    pair = dataclasses.replace(PAIR, dom0=1)
+    j = judge(dom0_console([2, 3]), pair, "pv64", "pass")
+    assert j.outcome == "pass" and "dom0" not in j.message, j.message
+    j = judge(dom0_console([3, 4]), pair, "pv64", "pass")
+    assert j.outcome == "fail" and "command line says d2 (Domain 0 is d1)" in j.message
+    lines = [line for line in dom0_console([2, 3]) if "pair-p1" not in line
+             and not line.startswith("(d3)")]
+    j = judge(lines, pair, "pv64", "pass")
+    assert j.outcome == "fail" and "pair-p1" in j.message

@@ -82,14 +82,15 @@ static int write_domain_key(const char *dir, const char *key, const char *value)
     return xs_local_write(path, value);
 }
 
-/* A directory the domain may write in (owner: the domain). */
+/* A directory the domain may write in (owner: the domain). Like libxl's, nobody
+ * else gets any access ("n"): "b" would let every domain read and write it. */
 static int domain_writable(const char *dir, const char *key, uint16_t domid)
 {
     char path[128], owner[16];
     int rc;
 
     snprintf(path, sizeof(path), "%s/%s", dir, key);
-    snprintf(owner, sizeof(owner), "b%u", domid);
+    snprintf(owner, sizeof(owner), "n%u", domid);
     rc = xs_local_write(path, "");
     return rc ? rc : xs_local_perms(path, owner, NULL);
 }

@@ -23,6 +23,9 @@ domain config (`#` starts a comment; strings in double quotes):
                                    # (default 1); see "Peers" below
     privileged = 1                 # its domain (peer 0 of peers) is the control domain
                                    # (default 0; a boot of its own)
+    dom0 = 1                       # boot Domain 0 (build/dom0/dom0.cfg) first, as d1,
+                                   # to serve its xenstore and console rings
+                                   # (default 0; a boot of its own)
 
 Peers. A test with `peers = N` (2..PEERS_MAX) is N domains of one image, in a boot
 of their own: domain K (0-based) is named NAME-pK, built from NAME-ENV-pK.cfg, and
@@ -30,6 +33,11 @@ its command line (after the manifest's) says `peer=K peers=N peer_domids=D0,D1,.
 The hypervisor numbers a boot's domains from 1 in the order of their configs, so
 peer K is domain K + 1 (PEER_FIRST_DOMID); the judge checks that it was. The item
 passes only when every peer passes on its own terms (judge_domain).
+
+Domain 0. A test with `dom0 = 1` boots build/dom0/dom0.cfg (docs/dom0.md) as the
+first config of a boot of its own: Domain 0 is d1, so the test's domains (and
+peer_domids) start at d2. The judge still looks only at the test's own domains, by
+name; Domain 0's verdict and its poweroff once they are gone are not theirs.
 """
 from __future__ import annotations
 
@@ -56,13 +64,16 @@ BOOT_CPUS = 2
 SHUTDOWN_REASONS = ("poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset")
 DEFAULTS = {"memory": 8, "vcpus": 1, "cmdline": "", "summary": "",
             "expect_shutdown": "poweroff", "boot": "shared", "crash_reason": "",
-            "peers": 1, "privileged": 0}
+            "peers": 1, "privileged": 0, "dom0": 0}
 BOOT_KINDS = ("shared", "alone")
 # At most this many test domains share one boot (each its own domain and config).
 SHARED_BOOT_MAX = 16
 # Domains one peers test may boot, and the domain id the first of them gets.
 PEERS_MAX = 8
 PEER_FIRST_DOMID = 1
+# Domain 0's config (tools/dom0/SConscript, built with the guests) and its domain name.
+DOM0_CONFIG = paths.BUILD / "dom0" / "dom0.cfg"
+DOM0_NAME = "dom0"
 KEYS = set(DEFAULTS) | {"environments"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # The command line becomes a C string literal and a config string: no quotes,
@@ -98,6 +109,7 @@ class GuestTest:
     crash_reason: str = ""
     peers: int = 1
     privileged: int = 0             # 1: the domain (peer 0 of a peers test) is privileged
+    dom0: int = 0                   # 1: Domain 0 boots first (d1) and serves its rings
 
     def domain_names(self) -> list:
         """The domain name of each peer (just the test's name without peers)."""
@@ -106,7 +118,8 @@ class GuestTest:
         return ["%s-p%d" % (self.name, k) for k in range(self.peers)]
 
     def peer_domid(self, k: int) -> int:
-        return PEER_FIRST_DOMID + k
+        """Peer K's domain id: the boot's configs are numbered from 1, Domain 0 first."""
+        return PEER_FIRST_DOMID + self.dom0 + k
 
     def configs(self, env: str) -> list:
         """The domain config of each peer, in boot order."""
@@ -114,6 +127,10 @@ class GuestTest:
             return [self.config(env)]
         return [BUILD_DIR / self.name / ("%s-%s-p%d.cfg" % (self.name, env, k))
                 for k in range(self.peers)]
+
+    def boot_configs(self, env: str) -> list:
+        """Every config of the test's boot, in order: Domain 0's first when it has one."""
+        return ([DOM0_CONFIG] if self.dom0 else []) + self.configs(env)
 
     def peer_cmdline(self, k: int) -> str:
         if self.peers == 1:
@@ -242,13 +259,26 @@ def parse_manifest(path: Path) -> GuestTest:
     if values["privileged"] and values["peers"] == 1 and values["boot"] != "alone":
         raise ManifestError("%s: a privileged test has a boot of its own (boot = \"alone\")"
                             % path)
-    if values["peers"] > 1:
+    if values["dom0"] not in (0, 1):
+        raise ManifestError("%s: dom0 must be 0 or 1" % path)
+    if values["dom0"] and values["boot"] != "alone" and "boot" in seen:
+        raise ManifestError("%s: a test with dom0 has a boot of its own (boot = \"alone\")"
+                            % path)
+    if values["dom0"] and values["privileged"]:
+        # The control domain is the first privileged one: Domain 0, not the test's.
+        raise ManifestError("%s: dom0 and privileged cannot go together (Domain 0 is the "
+                            "control domain)" % path)
+    if values["dom0"] and name == DOM0_NAME:
+        raise ManifestError("%s: a test named %s cannot have dom0 (the judge tells the "
+                            "domains apart by name)" % (path, DOM0_NAME))
+    if values["peers"] > 1 or values["dom0"]:
         values["boot"] = "alone"        # its domain ids depend on it
     return GuestTest(name=name, environments=envs, memory=values["memory"],
                      vcpus=values["vcpus"], cmdline=values["cmdline"],
                      expect_shutdown=values["expect_shutdown"], summary=values["summary"],
                      boot=values["boot"], crash_reason=values["crash_reason"],
-                     peers=values["peers"], privileged=values["privileged"])
+                     peers=values["peers"], privileged=values["privileged"],
+                     dom0=values["dom0"])
 
 
 def discover(tests_dir: Path = TESTS_DIR) -> list:
@@ -268,7 +298,7 @@ def plan_boots(pairs) -> list:
     alone: its domain ids depend on it."""
     boots, shared = [], {}
     for test, env in pairs:
-        if test.boot == "alone" or test.peers > 1:
+        if test.boot == "alone" or test.peers > 1 or test.dom0:
             boots.append(((test, env),))
         else:
             shared.setdefault(env, []).append((test, env))
@@ -292,16 +322,17 @@ def judge(lines: list, test: GuestTest, env: str, verdict: Optional[str],
           timed_out: bool = False, shared: bool = False) -> Judgement:
     """What a boot says about TEST in ENV (judge_domain for each of its domains): with
     peers, it passes only when every peer passes and each was the domain its command
-    line said it would be; the message names every peer that did not."""
-    if test.peers == 1:
+    line said it would be; the message names every peer that did not. With dom0 the
+    same holds for its domains, which follow Domain 0 (whose own lines are not judged)."""
+    if test.peers == 1 and not test.dom0:
         return judge_domain(lines, test, env, verdict, timed_out, shared)
     results = []
     for k in range(test.peers):
         j = judge_domain(lines, test, env, verdict, timed_out, shared, peer=k)
         if j.outcome != "fail" and j.domain != test.peer_domid(k):
-            j = Judgement("fail", "peer %d '%s' is d%d, but its command line says d%d"
-                          % (k, test.domain_names()[k], j.domain, test.peer_domid(k)),
-                          j.domain)
+            j = Judgement("fail", "peer %d '%s' is d%d, but its command line says d%d%s"
+                          % (k, test.domain_names()[k], j.domain, test.peer_domid(k),
+                             " (Domain 0 is d1)" if test.dom0 else ""), j.domain)
         results.append(j)
     for outcome in ("fail", "skip"):
         bad = [j.message for j in results if j.outcome == outcome]
