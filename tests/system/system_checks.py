@@ -1,5 +1,7 @@
 """Assertions on a boot's serial lines, per docs/boot-contract.md, shared by the tests."""
-from xenolib import contract
+import pytest
+
+from xenolib import contract, guesttests
 
 
 def lines_from(result, regex):
@@ -79,3 +81,17 @@ def assert_panic_with_backtrace(result, function):
     names = [f.group(2) for f in frames]
     assert function in names, "no frame in %s; frames: %s" % (function, ", ".join(names))
     return report
+
+
+def boot_guest_test(boot, test, configs):
+    """Boot the guest test TEST (guesttests.parse_manifest) from CONFIGS on the guests
+    suite's CPUs; it must finish and pass as the guests suite would judge it."""
+    for cfg in configs:
+        if not cfg.is_file():
+            pytest.fail("%s is missing: build first (`tools/xeno test` builds before "
+                        "testing)" % cfg, pytrace=False)
+    result = boot("qemu", smp=guesttests.BOOT_CPUS, configs=configs)
+    assert_finished(result)
+    verdict = guesttests.judge(result.lines, test, "pv64", result.verdict, result.timed_out)
+    assert verdict.outcome == "pass", verdict.message
+    return result

@@ -10,25 +10,15 @@ mapper (d2) losing both its mappings (the mailbox and the data page) of the gran
 """
 import re
 
-import pytest
-
 from xenolib import guesttests
-from system_checks import assert_finished
+from system_checks import boot_guest_test
 
 ORPHAN = guesttests.parse_manifest(guesttests.TESTS_DIR / "grant_orphan" / guesttests.MANIFEST)
 LOST = re.compile(r"^grant: d(\d+) lost (\d+) mappings of destroyed d(\d+)'s grants$")
 
 
 def test_granter_death_clears_the_mappers_mappings(boot):
-    configs = ORPHAN.configs("pv64")
-    for cfg in configs:
-        if not cfg.is_file():
-            pytest.fail("%s is missing: build first (`tools/xeno test` builds before "
-                        "testing)" % cfg, pytrace=False)
-    result = boot("qemu", smp=guesttests.BOOT_CPUS, configs=configs)
-    assert_finished(result)
-    verdict = guesttests.judge(result.lines, ORPHAN, "pv64", result.verdict, result.timed_out)
-    assert verdict.outcome == "pass", verdict.message
+    result = boot_guest_test(boot, ORPHAN, ORPHAN.configs("pv64"))
     granter, mapper = ORPHAN.peer_domid(0), ORPHAN.peer_domid(1)
     lost = [(i, m) for i, m in enumerate(LOST.match(line) for line in result.lines) if m]
     assert [tuple(map(int, m.groups())) for _, m in lost] == [(mapper, 2, granter)], \

@@ -9,25 +9,15 @@ does (QEMU, guesttests.BOOT_CPUS CPUs), and checks Domain 0's own account: exact
 """
 import re
 
-import pytest
-
 from xenolib import guesttests
-from system_checks import assert_finished
+from system_checks import boot_guest_test
 
 RING = guesttests.parse_manifest(guesttests.TESTS_DIR / "xenstore_ring" / guesttests.MANIFEST)
 CUT_OFF = re.compile(r"^\(d1\) xenstored: d(\d+) (.*): no longer served$")
 
 
 def test_domain0_stops_serving_only_the_domain_that_broke_its_ring(boot):
-    configs = RING.boot_configs("pv64")
-    for cfg in configs:
-        if not cfg.is_file():
-            pytest.fail("%s is missing: build first (`tools/xeno test` builds before "
-                        "testing)" % cfg, pytrace=False)
-    result = boot("qemu", smp=guesttests.BOOT_CPUS, configs=configs)
-    assert_finished(result)
-    verdict = guesttests.judge(result.lines, RING, "pv64", result.verdict, result.timed_out)
-    assert verdict.outcome == "pass", verdict.message
+    result = boot_guest_test(boot, RING, RING.boot_configs("pv64"))
     cut = [m.groups() for m in map(CUT_OFF.match, result.lines) if m]
     assert cut == [(str(RING.peer_domid(1)), "sent a message longer than 4096 bytes")], \
         "expected one line: (d1) xenstored: d%d sent a message longer than 4096 bytes: " \

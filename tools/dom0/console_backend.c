@@ -23,8 +23,7 @@ void cons_conn_init(struct cons_conn *c, uint16_t domid, evtchn_port_t port, uin
     memset(c, 0, sizeof(*c));
     c->domid = domid;
     c->port = port;
-    c->ring = (struct ring_copy){ .domid = domid, .ref = GNTTAB_RESERVED_CONSOLE,
-                                  .mirror = mirror };
+    c->ring = ring_copy_of(domid, GNTTAB_RESERVED_CONSOLE, mirror);
 }
 
 void cons_conn_add_input(struct cons_conn *c, const char *buf, unsigned int len)

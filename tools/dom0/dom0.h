@@ -32,6 +32,8 @@ struct ring_copy {
     struct gnttab_copy ops[8];
     unsigned int n;
 };
+/* The copier of domid's grant ref, with mirror as Domain 0's side. */
+struct ring_copy ring_copy_of(uint16_t domid, grant_ref_t ref, uint8_t *mirror);
 /* Queue a copy of len bytes at off, from the ring page to the mirror or back. */
 void ring_copy_in(struct ring_copy *rc, uint16_t off, uint16_t len);
 void ring_copy_out(struct ring_copy *rc, uint16_t off, uint16_t len);

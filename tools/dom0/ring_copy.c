@@ -7,6 +7,11 @@
 #include "grants.h"
 #include "dom0.h"
 
+struct ring_copy ring_copy_of(uint16_t domid, grant_ref_t ref, uint8_t *mirror)
+{
+    return (struct ring_copy){ .domid = domid, .ref = ref, .mirror = mirror };
+}
+
 static void queue(struct ring_copy *rc, struct gnttab_copy op)
 {
     if (rc->n == sizeof(rc->ops) / sizeof(rc->ops[0]))

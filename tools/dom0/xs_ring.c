@@ -30,8 +30,7 @@ int xs_conn_init(struct xs_conn *c, uint16_t domid, evtchn_port_t port, uint8_t 
     memset(c, 0, sizeof(*c));
     c->domid = domid;
     c->port = port;
-    c->ring = (struct ring_copy){ .domid = domid, .ref = GNTTAB_RESERVED_XENSTORE,
-                                  .mirror = mirror };
+    c->ring = ring_copy_of(domid, GNTTAB_RESERVED_XENSTORE, mirror);
     c->msg = heap_alloc(NULL, XS_REPLY_MAX);
     c->out = heap_alloc(NULL, XS_CONN_OUT);
     if (!c->msg || !c->out) {
