@@ -98,6 +98,18 @@ static void check_rings(uint16_t self, uint16_t other)
                   grant_copy(grant_copy_from(other, 0, 3072, page, 0, 16)), GNTST_okay);
     xtest_check(grant_copy(grant_copy_from(other, 2, 0, page, 0, 16)) != GNTST_okay,
                 "a copy from its grant 2, never granted, worked");
+    /* The right to map the frames getinfo names: its console ring, mapped
+     * through grant 0, is the frame getinfo reported. */
+    grant_handle_t handle;
+    uint64_t console_mfn = op.u.info.console_mfn;
+    int16_t st = grant_map(other, 0, scratch_va(0), GNTMAP_host_map, &handle);
+    expect_status("map its console ring", st, GNTST_okay);
+    if (st == GNTST_okay) {
+        uint64_t mapped = pte_mfn(initial_entry(scratch_va(0), 1, NULL));
+        xtest_check(mapped == console_mfn, "grant 0 maps mfn %#lx, getinfo said %#lx",
+                    mapped, console_mfn);
+        expect_status("unmap its console ring", grant_unmap(scratch_va(0), handle), GNTST_okay);
+    }
 
     op.u.console = (struct xeno_domctl_console){ .buf = (uint64_t)hello,
                                                  .len = sizeof(hello) - 1 };
