@@ -176,6 +176,14 @@ TEST(tree_write_read_directory_rm)
     teardown();
 }
 
+TEST(errno_names_both_ways)
+{
+    CHECK_STR_EQ(xs_errno_name(-EACCES), "EACCES");
+    CHECK_EQ(xs_errno_value("EACCES"), EACCES);
+    CHECK_EQ(xs_errno_value("E2BIG"), E2BIG);
+    CHECK_EQ(xs_errno_value("ENOTANERRNO"), EIO);   /* what xs_errno_name gives back too */
+}
+
 TEST(relative_paths_and_domain_path)
 {
     setup();

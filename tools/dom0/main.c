@@ -194,7 +194,10 @@ static void connect(const struct xeno_domctl_info *info)
     rc = rc ? rc : make_tree(info);
     rc = rc ? rc : introduce(info, false);
     if (rc) {
+        char dir[32];
         printf("dom0: d%u: xenstore setup failed (%d)\n", info->domid, rc);
+        snprintf(dir, sizeof(dir), "/local/domain/%u", info->domid);
+        xs_local_rm(dir);               /* whatever of its tree was made */
         xs_conn_free(&u->xs);
         close_port(store);
         close_port(cons);

@@ -11,19 +11,6 @@
 
 static uint8_t request[XS_REPLY_MAX], answer[XS_REPLY_MAX];
 
-static int errno_of(const char *name)
-{
-    static const struct { const char *name; int err; } known[] = {
-        { "EINVAL", EINVAL }, { "EACCES", EACCES }, { "EEXIST", EEXIST },
-        { "ENOENT", ENOENT }, { "ENOMEM", ENOMEM }, { "ENOSPC", ENOSPC },
-        { "EAGAIN", EAGAIN }, { "E2BIG", E2BIG }, { "ENOSYS", ENOSYS },
-    };
-    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-        if (!strcmp(name, known[i].name))
-            return known[i].err;
-    return EIO;
-}
-
 /* args joined with NULs; with `last_unterminated` the last has none (WRITE's value). */
 static int request_of(uint32_t type, const char *const *args, unsigned int nargs,
                       bool last_unterminated)
@@ -43,7 +30,7 @@ static int request_of(uint32_t type, const char *const *args, unsigned int nargs
     xs_handle(&dom0_store, 0, request, sizeof(*hdr) + len, answer, sizeof(answer));
     if (rep->type == XS_ERROR) {
         answer[sizeof(*rep) + (rep->len < XENSTORE_PAYLOAD_MAX ? rep->len : 0)] = '\0';
-        return -errno_of((const char *)answer + sizeof(*rep));
+        return -xs_errno_value((const char *)answer + sizeof(*rep));
     }
     return 0;
 }

@@ -32,6 +32,14 @@ const char *xs_errno_name(int err)
     return "EIO";                       /* clients know only the table's names */
 }
 
+int xs_errno_value(const char *name)
+{
+    for (size_t i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+        if (!strcmp(errnames[i].name, name))
+            return errnames[i].err;
+    return EIO;
+}
+
 /* One request being handled: its header, arguments and the reply being built. */
 struct req {
     struct xs_store *s;

@@ -28,5 +28,7 @@ size_t xs_handle(struct xs_store *s, xs_domid_t caller, const void *msg, size_t 
 
 /* "EINVAL" for -EINVAL and so on: the names of Xen's xsd_errors table. */
 const char *xs_errno_name(int err);
+/* The errno an error reply's name stands for (EIO for a name not in the table). */
+int xs_errno_value(const char *name);
 
 #endif /* XENO_XS_PROTO_H */
