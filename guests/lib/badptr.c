@@ -17,26 +17,25 @@ static void try_one(const char *what, const char *name, uint64_t addr, pointer_c
                    rc_str(rc, g, sizeof(g)));
 }
 
-/* The read-only page every PV guest has: its L4 page table (start_info.pt_base),
- * mapped read-only. The buffer sits at the end, over L4 slots a guest at
- * VIRT_BASE 0 leaves empty. */
+/* A page the guest maps read-only (xtest_read_only_page: the L4 of a PV guest); the
+ * buffer sits at its end. */
 static void try_read_only(const char *what, pointer_call call, void *ctx, unsigned long size)
 {
     static uint8_t before[PAGE_SIZE];
-    uint64_t addr = xtest_start_info->pt_base + PAGE_SIZE - size;
+    uint64_t page = xtest_read_only_page, addr = page + PAGE_SIZE - size;
     uint64_t word;
-    struct exinfo ex = probe_read64(xtest_start_info->pt_base, &word);
+    struct exinfo ex = probe_read64(page, &word);
 
     if (ex.vector != EXINFO_NONE) {
         char g[32];
-        xtest_fail("%s: cannot read the L4 at start_info.pt_base %#lx: %s", what,
-                   xtest_start_info->pt_base, exinfo_str(&ex, g, sizeof(g)));
+        xtest_fail("%s: cannot read %s at %#lx: %s", what, xtest_read_only_page_name, page,
+                   exinfo_str(&ex, g, sizeof(g)));
         return;
     }
     memcpy(before, (void *)addr, size);
-    try_one(what, "a read-only page (the L4 at pt_base)", addr, call, ctx);
+    try_one(what, xtest_read_only_page_name, addr, call, ctx);
     if (memcmp(before, (void *)addr, size) != 0)
-        xtest_fail("%s wrote into the read-only L4 page at %#lx", what, addr);
+        xtest_fail("%s wrote into %s at %#lx", what, xtest_read_only_page_name, addr);
 }
 
 void expect_efault_for_bad_pointers(const char *what, pointer_call call, void *ctx,

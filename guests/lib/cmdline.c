@@ -4,7 +4,7 @@
 
 const char *cmdline_arg(const char *key)
 {
-    const char *cmdline = xtest_start_info->cmd_line;
+    const char *cmdline = xtest_cmdline;
     size_t n = strlen(key);
 
     for (const char *p = cmdline; *p; p++)

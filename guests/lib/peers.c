@@ -7,7 +7,7 @@ static struct peers parsed;
 
 const struct peers *peers_get(void)
 {
-    const char *cmdline = xtest_start_info->cmd_line;
+    const char *cmdline = xtest_cmdline;
     const char *self = cmdline_arg("peer"), *count = cmdline_arg("peers");
     const char *ids = cmdline_arg("peer_domids");
     unsigned long v;

@@ -134,3 +134,10 @@ bool expect_rc(const char *what, long got, long want)
                rc_str(want, w, sizeof(w)));
     return false;
 }
+
+bool xtest_applies(bool here, const char *what)
+{
+    if (!here)
+        printf("not checked in %s: %s\n", xtest_manifest.environment, what);
+    return here;
+}

@@ -1,4 +1,4 @@
-/* The guest's command line (start_info's cmd_line), as KEY=VALUE words. */
+/* The guest's command line (xtest_cmdline), as KEY=VALUE words. */
 #ifndef GUEST_CMDLINE_H
 #define GUEST_CMDLINE_H
 #include <stdbool.h>

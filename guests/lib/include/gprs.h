@@ -1,6 +1,6 @@
 /*
  * Every general register across one piece of code: a hypercall (raw or through the
- * hypercall page) or an exception and the iret back (lib/pv64/gprs_run.S).
+ * hypercall page) or an exception and the return from it (lib/gprs_run.S).
  */
 #ifndef GUEST_GPRS_H
 #define GUEST_GPRS_H
@@ -18,7 +18,9 @@ extern const char *const gprs_names[GPRS_NR];
 
 /* Loads IN (rsp aside), calls CODE, stores the registers into OUT. */
 void gprs_run(const struct gprs *in, struct gprs *out, const void *code);
-extern const char gprs_syscall[], gprs_int3[];
+/* CODE for gprs_run(): the environment's hypercall instruction (xtest_env.h), a
+ * bare `syscall`, an int3 the exception handler resumes from. */
+extern const char gprs_hypercall[], gprs_syscall[], gprs_int3[];
 
 /* IN with a distinct pattern (high bits set) in every register; SEED varies them. */
 void gprs_fill(struct gprs *in, unsigned int seed);

@@ -9,30 +9,21 @@
  */
 #ifndef GUEST_GRANTS_H
 #define GUEST_GRANTS_H
-#include "pagetable.h"
 #include "xtest.h"
 
 /* Fails the test unless GNTST status GOT is WANT (as expect_rc for return values). */
 void expect_status(const char *what, int16_t got, int16_t want);
 
-/* The domain's own table of one frame (setup_table), mapped writable at scratch
- * page 0 (pagetable.h); aborts the test if either is refused. Inline: the scratch
- * window is the caller's (region_end() is found once per file that asks). */
-static inline struct grant_entry_v1 *grant_own_table(void)
-{
-    uint64_t frame = 0;
-    struct gnttab_setup_table op = { .dom = DOMID_SELF, .nr_frames = 1,
-                                     .frame_list = (uint64_t)&frame };
+/* The domain's own table of one frame, mapped writable; aborts the test if that is
+ * refused. pv64 (lib/pv64/grant_frames.c): setup_table, mapped at scratch page 0
+ * (pagetable.h), which a test that calls this must leave alone. pvh64
+ * (lib/pvh64/grant_frames.c): XENMAPSPACE_grant_table frame 0 at the runtime's
+ * first grant page (pvh.h). */
+struct grant_entry_v1 *grant_own_table(void);
 
-    if (hc_grant_table_op(GNTTABOP_setup_table, &op, 1) || op.status)
-        xtest_abort("setup_table: status %d", op.status);
-    if (scratch_map(0, frame, PTE_RW_FLAGS))
-        xtest_abort("cannot map the grant table frame %#lx", frame);
-    return (struct grant_entry_v1 *)scratch_va(0);
-}
-
-/* Entry REF of table GT for DOMID: FRAME (or the frame of PAGE, an image address)
- * with FLAGS, written last (release), as a guest must. */
+/* Entry REF of table GT for DOMID: FRAME (or the frame of PAGE, an image address:
+ * virt_to_mfn(), an mfn in pv64, a gpfn in pvh64) with FLAGS, written last
+ * (release), as a guest must. */
 void grant_frame(struct grant_entry_v1 *gt, unsigned int ref, uint16_t domid, uint64_t frame,
                  uint16_t flags);
 void grant_page(struct grant_entry_v1 *gt, unsigned int ref, uint16_t domid, void *page,

@@ -1,9 +1,12 @@
 /*
- * Hypercalls from a 64-bit PV guest kernel, two ways:
- *   - hypercall6(): a raw `syscall` with rax = number and the arguments in rdi, rsi,
- *     rdx, r10, r8, r9; the result comes back in rax; rcx and r11 are clobbered.
+ * Hypercalls from a test guest's kernel, two ways:
+ *   - hypercall6(): the environment's hypercall instruction (xtest_env.h: `syscall`
+ *     in pv64, `vmcall` in pvh64) with rax = number and the arguments in rdi, rsi,
+ *     rdx, r10, r8, r9 (pvh64's ABI reads the first five); the result comes back
+ *     in rax; rcx and r11 are treated as clobbered (syscall clobbers them).
  *   - hypercall6_page(): a call into the hypercall page the hypervisor filled
- *     (HYPERCALL_PAGE note; entry i at hypercall_page + 32 * i).
+ *     (pv64: the HYPERCALL_PAGE note; pvh64: the hypercall-page MSR); entry i at
+ *     hypercall_page + 32 * i.
  * Every wrapper below goes through hypercall6(); tests that care about the page call
  * hypercall6_page() themselves. Argument registers are treated as clobbered, as
  * Linux does (Xen's debug builds scribble on the ones a hypercall does not use).
@@ -18,6 +21,10 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 #include <public/xen.h>
+#include "xtest_env.h"
+
+#define XTEST_STR_(x) #x
+#define XTEST_STR(x) XTEST_STR_(x)
 
 /* update_va_mapping flags (Xen public/xen.h UVMF_*; not in our public headers yet). */
 #define UVMF_NONE 0UL
@@ -39,7 +46,7 @@ static inline long hypercall6(unsigned long nr, unsigned long a1, unsigned long 
     register unsigned long r9 __asm__("r9") = a6;
     long ret;
 
-    __asm__ volatile("syscall"
+    __asm__ volatile(XTEST_STR(XTEST_HYPERCALL_INSN)
                      : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8),
                        "+r"(r9)
                      : "0"(nr)
@@ -122,6 +129,17 @@ static inline long hc_update_va_mapping(unsigned long va, uint64_t pte, unsigned
 static inline long hc_multicall(struct multicall_entry *calls, unsigned long nr)
 {
     return hypercall(__HYPERVISOR_multicall, calls, nr, 0, 0, 0, 0);
+}
+
+static inline long hc_memory_op(unsigned int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_memory_op, cmd, arg, 0, 0, 0, 0);
+}
+
+/* hvm_op: only a PVH (or HVM) domain has it; a PV one gets -ENOSYS. */
+static inline long hc_hvm_op(unsigned int cmd, void *arg)
+{
+    return hypercall(__HYPERVISOR_hvm_op, cmd, arg, 0, 0, 0, 0);
 }
 
 static inline long hc_xen_version(int cmd, void *arg)

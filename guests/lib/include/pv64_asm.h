@@ -1,6 +1,7 @@
 /*
  * For the pv64 runtime's and tests' assembler: constants of public/xen.h, which is C
- * only (lib/pv64/traps.c checks they agree), and the C ABI's callee-saved registers.
+ * only (lib/pv64/traps.c checks they agree), and (gprs_asm.h) the C ABI's
+ * callee-saved registers.
  */
 #ifndef GUEST_PV64_ASM_H
 #define GUEST_PV64_ASM_H
@@ -10,24 +11,7 @@
 #define USER_SS 0xe02b          /* FLAT_USER_SS64 */
 
 #ifdef __ASSEMBLER__
-/* rbp, rbx, r12-r15 onto the stack and back, in this order. */
-.macro PUSH_CALLEE_SAVED
-        push    %rbp
-        push    %rbx
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
-.endm
-
-.macro POP_CALLEE_SAVED
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbx
-        pop     %rbp
-.endm
+#include "gprs_asm.h"       /* PUSH_CALLEE_SAVED, POP_CALLEE_SAVED */
 #endif
 
 #endif /* GUEST_PV64_ASM_H */

@@ -2,9 +2,9 @@
  * The test API of a self-checking guest (Xen Test Framework style).
  *
  * A test is guests/tests/NAME/: a manifest (environments, memory, ...) and C that
- * defines test_main(). The runtime sets up the guest (trap table, shared_info,
- * page 0 unmapped), calls test_main(), then prints exactly one verdict line as
- * the domain's last console line and shuts down:
+ * defines test_main(). The runtime sets up the guest (exception handlers,
+ * shared_info, page 0 unmapped), calls test_main(), then prints exactly one
+ * verdict line as the domain's last console line and shuts down:
  *
  *   verdict: PASS               shutdown with the manifest's reason (poweroff)
  *   verdict: SKIP: <reason>     shutdown poweroff
@@ -37,7 +37,7 @@
 /* The manifest, as guests/SConscript generated it for this build. */
 struct xtest_manifest {
     const char *name;
-    const char *environment;        /* "pv64" */
+    const char *environment;        /* "pv64", "pvh64" */
     unsigned int memory_mib;
     unsigned int vcpus;
     const char *cmdline;
@@ -76,8 +76,12 @@ const char *rc_str(long rc, char *buf, unsigned long size);
 
 /* ---- the domain the test runs in ---- */
 
-extern struct start_info *xtest_start_info;     /* rsi at entry */
-/* Page-table updates the runtime made before test_main (benchmarks account for them). */
+/* pv64: start_info (rsi at entry); NULL in other environments. */
+extern struct start_info *xtest_start_info;
+/* The domain's command line (pv64: start_info's cmd_line; pvh64: hvm_start_info's). */
+extern const char *xtest_cmdline;
+/* pv64: page-table updates the runtime made before test_main (benchmarks account
+ * for them). */
 extern unsigned long xtest_setup_pt_updates;
 extern uint64_t xtest_boot_rsp;                 /* rsp at entry */
 extern uint64_t xtest_bss_dirty;                /* first nonzero .bss byte at entry, or 0 */
@@ -87,19 +91,27 @@ extern struct shared_info *xtest_shared_info;
  * that moves it updates this). NULL when shared_info is not mapped. */
 extern struct vcpu_info *xtest_vcpu_info;
 
-/* The machine frame behind guest address VA: the image runs at VIRT_BASE 0, so its
- * pfn is VA / 4K, and start_info's p2m list gives the mfn. */
-static inline uint64_t virt_to_mfn(uint64_t va)
-{
-    return ((const uint64_t *)xtest_start_info->mfn_list)[va / PAGE_SIZE];
-}
+/* virt_to_mfn(va), the frame number the hypervisor takes for an image address
+ * (machine frame in pv64, guest frame in pvh64), is the environment's: xtest_env.h. */
 
-/* The image as linked (lib/pv64/pv64.lds). */
+/* The image as linked (lib/ENV/ENV.lds). */
 extern char _image_start[], _image_end[], __bss_start[], __bss_end[];
 
 /* A page of the image the runtime unmapped, and the mapped page just below it. */
 extern uint8_t xtest_guard_page[PAGE_SIZE];
 extern uint8_t xtest_below_guard_page[PAGE_SIZE];
+/* A page mapped read-only (pv64: the L4 page table; pvh64: a page of the image the
+ * runtime maps read-only), and what it is, for messages. */
+extern uint64_t xtest_read_only_page;
+extern const char *xtest_read_only_page_name;
+
+/* ---- checks that apply in some environments only ---- */
+
+/* Whether a check runs in this environment: HERE is the condition (e.g.
+ * XTEST_ENV_PV, xtest_env.h). When it is false this prints "not checked in ENV:
+ * WHAT" and returns false, so every check a test leaves out shows in its console
+ * (and is not counted as passed: it did not run). */
+bool xtest_applies(bool here, const char *what);
 
 /* ---- bad guest pointers ---- */
 

@@ -1,6 +1,6 @@
 /*
- * Exception entry for a pv64 test guest, the syscall callback for its user mode
- * (usermode.h), and probe() recovery.
+ * Exception entry for a pv64 test guest and the syscall callback for its user
+ * mode (usermode.h).
  *
  * The hypervisor bounces an exception to the handler set_trap_table named, in guest
  * kernel mode, with this frame on the stack (lowest address first):
@@ -133,38 +133,3 @@ user_syscall_entry_rflags:
         .quad 0
 user_syscall_entry_rsp:
         .quad 0
-        .text
-
-/*
- * int probe_call(void (*fn)(void *), void *arg, uint64_t *resume_rsp)
- * Calls fn(arg) and returns 0. An exception inside fn makes do_trap() resume at
- * probe_resume with rsp = *resume_rsp, which returns 1 from here.
- */
-        .globl probe_call, probe_resume
-        .type probe_call, @function
-probe_call:
-        push    %rbp
-        mov     %rsp, %rbp
-        push    %rbx
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
-        sub     $8, %rsp                /* 16-byte aligned at the call below */
-        mov     %rsp, (%rdx)
-        mov     %rdi, %rax
-        mov     %rsi, %rdi
-        call    *%rax
-        xor     %eax, %eax
-        jmp     1f
-probe_resume:
-        mov     $1, %eax
-1:      add     $8, %rsp
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbx
-        pop     %rbp
-        ret
-        .size probe_call, . - probe_call

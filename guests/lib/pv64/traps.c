@@ -1,12 +1,9 @@
 /*
- * pv64 exceptions: the trap table and do_trap(), which every entry stub calls
- * (entry.S). An exception at a fixup-table RIP or inside probe() is recorded and
- * recovered from; any other fails the test with the vector, RIP and error code.
+ * pv64's start of day and exceptions: the trap table, the bounce frame as
+ * do_trap() (lib/do_trap.c) sees it, shared_info, the pages unmapped at setup.
  */
 #include "runtime.h"
 #include "pv64_asm.h"
-
-extern uint64_t xtest_probe_rsp;
 
 _Static_assert(HYPERVISOR_IRET == __HYPERVISOR_iret, "pv64_asm.h");
 _Static_assert(USER_CS == FLAT_USER_CS64 && USER_SS == FLAT_USER_SS64, "pv64_asm.h");
@@ -37,9 +34,8 @@ static const struct trap_info trap_table[] = {
  * upcall mask. */
 #define FRAME_KERNEL_CS (FLAT_KERNEL_CS64 & ~3)
 #define FRAME_USER_CS FLAT_USER_CS64
-#define RFLAGS_TF (1UL << 8)
 
-static struct exinfo exinfo_of(const struct cpu_regs *regs)
+struct exinfo arch_trap_frame(const struct cpu_regs *regs)
 {
     bool has_error = vector_has_error_code((int)regs->vector);
     struct exinfo ex = {
@@ -51,43 +47,6 @@ static struct exinfo exinfo_of(const struct cpu_regs *regs)
         .frame = (uint64_t)&regs->rip - (has_error ? 24 : 16),
     };
 
-    if (ex.vector == X86_EXC_PF && xtest_vcpu_info)
-        ex.cr2 = xtest_vcpu_info->arch.cr2;
-    return ex;
-}
-
-static _Noreturn void unexpected(const struct cpu_regs *regs, const struct exinfo *ex)
-{
-    char name[32];
-
-    printf("unexpected exception: vector %lu, rip %#lx, cs %#lx, rflags %#lx, rsp %#lx, "
-           "ss %#lx, error %#lx\n", regs->vector, regs->rip, regs->cs, regs->rflags,
-           regs->rsp, regs->ss, regs->error_code);
-    printf("  rax %#lx rbx %#lx rcx %#lx rdx %#lx rsi %#lx rdi %#lx rbp %#lx\n", regs->rax,
-           regs->rbx, regs->rcx, regs->rdx, regs->rsi, regs->rdi, regs->rbp);
-    printf("  r8 %#lx r9 %#lx r10 %#lx r11 %#lx r12 %#lx r13 %#lx r14 %#lx r15 %#lx\n",
-           regs->r8, regs->r9, regs->r10, regs->r11, regs->r12, regs->r13, regs->r14,
-           regs->r15);
-    if (ex->vector == X86_EXC_PF)
-        xtest_abort("unexpected %s at rip %#lx, cr2 %#lx", exinfo_str(ex, name, sizeof(name)),
-                    regs->rip, ex->cr2);
-    xtest_abort("unexpected %s at rip %#lx", exinfo_str(ex, name, sizeof(name)), regs->rip);
-}
-
-void do_trap(struct cpu_regs *regs);
-void do_trap(struct cpu_regs *regs)
-{
-    static unsigned int depth;
-    struct exinfo ex = exinfo_of(regs);
-    const struct extable_entry *fix;
-
-    usermode_trap(regs);        /* returns unless user mode asked to end */
-    if (++depth > 1) {
-        /* An exception while handling one: say so as simply as possible and stop. */
-        static const char msg[] = "nested exception in the exception handler\n";
-        console_write(msg, sizeof(msg) - 1);
-        xtest_crash_hard();
-    }
     if ((regs->cs & 0xffff) != FRAME_KERNEL_CS && (regs->cs & 0xffff) != FRAME_USER_CS) {
         /* A wrong frame layout (an error code where none belongs, or none where one
          * does) shows up as a CS slot that holds something else. */
@@ -96,21 +55,14 @@ void do_trap(struct cpu_regs *regs)
                     FRAME_KERNEL_CS, FRAME_USER_CS, regs->error_code, regs->rip, regs->cs,
                     regs->rflags, regs->rsp);
     }
-    if (ex.vector == X86_EXC_DB)
-        regs->rflags &= ~RFLAGS_TF;     /* a single step ends where it is recovered from */
-    fix = extable_find(regs->rip);
-    if (fix) {
-        xtest_last_exinfo = ex;
-        regs->rip = fix->resume_rip;
-    } else if (xtest_probe_rsp) {
-        xtest_last_exinfo = ex;
-        regs->rip = (uint64_t)probe_resume;
-        regs->rsp = xtest_probe_rsp;
-        xtest_probe_rsp = 0;
-    } else {
-        unexpected(regs, &ex);
-    }
-    depth--;
+    if (ex.vector == X86_EXC_PF && xtest_vcpu_info)
+        ex.cr2 = xtest_vcpu_info->arch.cr2;
+    return ex;
+}
+
+void arch_trap_enter(struct cpu_regs *regs)
+{
+    usermode_trap(regs);        /* returns unless user mode asked to end */
 }
 
 /* Installs the trap table; fails the test (and returns false) when refused. */
@@ -140,6 +92,31 @@ static void unmap(uint64_t va, const char *why)
 
     snprintf(what, sizeof(what), "update_va_mapping(%#lx, 0, INVLPG) to unmap %s", va, why);
     expect_rc(what, hc_update_va_mapping(va, 0, UVMF_INVLPG), 0);
+}
+
+unsigned long xtest_setup_pt_updates;
+
+/* The builder maps everything from VIRT_BASE (0 here) up, as Xen's does; page 0
+ * and the rest below the image are unmapped again so NULL and low addresses fault. */
+static void unmap_below_image(void)
+{
+    for (uint64_t va = 0; va < (uint64_t)_image_start; va += PAGE_SIZE) {
+        hc_update_va_mapping(va, 0, 0);
+        xtest_setup_pt_updates++;
+    }
+    hc_mmuext_op(&(struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL }, 1, NULL);
+}
+
+void arch_start(void *boot_info)
+{
+    xtest_start_info = boot_info;
+    xtest_cmdline = xtest_start_info->cmd_line;
+    /* Mapped read-only by the builder, as every page table of a PV guest; the
+     * bad-pointer sweeps use its end, over L4 slots a guest at VIRT_BASE 0 leaves
+     * empty. */
+    xtest_read_only_page = xtest_start_info->pt_base;
+    xtest_read_only_page_name = "a read-only page (the L4 at pt_base)";
+    unmap_below_image();
 }
 
 void arch_setup(void)

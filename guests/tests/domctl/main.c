@@ -11,6 +11,7 @@
 #include "events.h"
 #include "cmdline.h"
 #include "grants.h"
+#include "pagetable.h"
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/xeno_domctl.h>

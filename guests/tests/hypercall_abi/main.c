@@ -12,7 +12,7 @@
 static const void *code_for(unsigned long nr, bool page)
 {
     return page ? (const void *)(hypercall_page + HYPERCALL_PAGE_ENTRY_SIZE * nr)
-                : (const void *)gprs_syscall;
+                : (const void *)gprs_hypercall;
 }
 
 static const char *how(bool page)

@@ -7,11 +7,6 @@
 #include "xtest.h"
 #include <public/memory.h>
 
-static long hc_memory_op(unsigned long cmd, void *arg)
-{
-    return hypercall6(__HYPERVISOR_memory_op, cmd, (unsigned long)arg, 0, 0, 0, 0);
-}
-
 static void test_machphys_mapping(void)
 {
     static struct xen_machphys_mapping m;

@@ -3,10 +3,11 @@
  *
  * Loads every general register but rsp from IN, calls CODE, and stores every
  * register into OUT, with OUT->rsp = rsp as CODE found it and OUT->rsp_delta = how
- * far rsp moved across the call (gprs.h). CODE: gprs_syscall, gprs_int3, or a
- * hypercall page entry.
+ * far rsp moved across the call (gprs.h). CODE: gprs_hypercall, gprs_syscall,
+ * gprs_int3, or a hypercall page entry.
  */
-#include "pv64_asm.h"
+#include "gprs_asm.h"
+#include "xtest_env.h"
 
         .code64
         .text
@@ -63,7 +64,17 @@ gprs_run:
         ret
         .size gprs_run, . - gprs_run
 
-/* A raw hypercall: rax = number, arguments as loaded. */
+/* A raw hypercall with the environment's instruction: rax = number, arguments as
+ * loaded. */
+        .globl gprs_hypercall
+        .type gprs_hypercall, @function
+gprs_hypercall:
+        XTEST_HYPERCALL_INSN
+        ret
+        .size gprs_hypercall, . - gprs_hypercall
+
+/* A bare `syscall` (pv64: a hypercall from guest kernel mode, a system call from
+ * guest user mode). */
         .globl gprs_syscall
         .type gprs_syscall, @function
 gprs_syscall:
