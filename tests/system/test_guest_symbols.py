@@ -95,6 +95,20 @@ def test_a_kernel_linked_from_elsewhere_finds_the_map_beside_its_target(tmp_path
     assert guest_symbols.find_map(elsewhere / "guest.elf") == built / "System.map"
 
 
+def test_an_images_own_map_comes_before_system_map(tmp_path):
+    """A guest test built for two environments: two images, each with its map."""
+    cfg = domain_config(tmp_path, "guest", kernel="guest-pvh64.elf")
+    (tmp_path / "k" / "guest-pv64.map").write_text("ffffffff81000000 T other_env\n")
+    (tmp_path / "k" / "System.map").write_text("ffffffff81000000 T plain\n")
+    assert guest_symbols.find_map(cfg.images["kernel"]).name == "System.map"
+    (tmp_path / "k" / "guest-pvh64.map").write_text("ffffffff81000000 T own\n")
+    assert guest_symbols.find_map(cfg.images["kernel"]).name == "guest-pvh64.map"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.elf").symlink_to(tmp_path / "k" / "guest-pvh64.elf")
+    assert guest_symbols.find_map(elsewhere / "linked.elf").name == "guest-pvh64.map"
+
+
 # --- kallsyms ---------------------------------------------------------------
 
 BASE = 0xFFFFFFFF81000000

@@ -8,8 +8,11 @@ a function of that domain's kernel, found by the domain's name from its `created
 line and the config of that name.
 
 A config's kernel K has symbols when K's directory holds, in this order:
-1. `System.map` (SCons writes one next to every test guest, from `nm -n`);
-2. `System.map-VERSION` for a Linux kernel that holds `Linux version VERSION ` (as
+1. K's own map, K with `.map` for its suffix (SCons writes `NAME-ENV.map` next to
+   every test guest image `NAME-ENV.elf`, from `nm -n`: a test built for several
+   environments has one image and one map per environment);
+2. `System.map` (Domain 0's build and other kernels of their own directory);
+3. `System.map-VERSION` for a Linux kernel that holds `Linux version VERSION ` (as
    Debian names it; linux_guest.prepare() leaves one next to vmlinux).
 A kernel that is a symbolic link is also looked up beside the file it names. A map
 is read only when a report of that domain appears, and once per process.
@@ -71,9 +74,14 @@ def find_map(kernel: Path) -> Optional[Path]:
     """The System.map for the kernel image KERNEL by the rules above, or None. A
     kernel that is a symbolic link is also looked up beside the file it names."""
     kernel = Path(kernel)
-    folders = [kernel.parent]
-    if kernel.resolve().parent != kernel.parent.resolve():
-        folders.append(kernel.resolve().parent)
+    images = [kernel]
+    if kernel.resolve() != kernel.absolute():
+        images.append(kernel.resolve())
+    folders = [image.parent for image in images]
+    for image in images:
+        own = image.with_suffix(".map")
+        if own.is_file():
+            return own
     for folder in folders:
         plain = folder / "System.map"
         if plain.is_file():

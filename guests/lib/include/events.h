@@ -42,9 +42,9 @@ long events_register_upcall(void);
 void events_mask(void);
 void events_unmask(void);
 /* Blocks the vCPU until an event arrives, with events unmasked, and returns after
- * the callback has run, with events still unmasked: pv64 SCHEDOP_block, pvh64
- * `sti; hlt` (as Linux idles a PVH vCPU). */
-void events_block(void);
+ * the callback has run, with events still unmasked: pv64 SCHEDOP_block (its
+ * result is returned), pvh64 `sti; hlt` (as Linux idles a PVH vCPU; 0). */
+long events_block(void);
 
 /* System time (ns) from this vCPU's pvclock (lib/pvclock.c). */
 uint64_t pvclock_now_ns(void);

@@ -27,7 +27,7 @@ struct exinfo arch_trap_frame(const struct cpu_regs *regs);
 /* pv64's part of arch_trap_enter() (lib/pv64/usermode.c). */
 void usermode_trap(struct cpu_regs *regs);
 
-/* The fixup table (lib/ENV/ENV.lds). */
+/* The fixup table (lib/image.lds). */
 extern const struct extable_entry __ex_table_start[], __ex_table_end[];
 const struct extable_entry *extable_find(uint64_t rip);
 

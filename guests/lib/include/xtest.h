@@ -94,7 +94,7 @@ extern struct vcpu_info *xtest_vcpu_info;
 /* virt_to_mfn(va), the frame number the hypervisor takes for an image address
  * (machine frame in pv64, guest frame in pvh64), is the environment's: xtest_env.h. */
 
-/* The image as linked (lib/ENV/ENV.lds). */
+/* The image as linked (lib/image.lds). */
 extern char _image_start[], _image_end[], __bss_start[], __bss_end[];
 
 /* A page of the image the runtime unmapped, and the mapped page just below it. */

@@ -25,9 +25,9 @@ void events_unmask(void)
     __atomic_store_n(&xtest_vcpu_info->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
 }
 
-void events_block(void)
+long events_block(void)
 {
     /* SCHEDOP_block unmasks events itself and returns into the callback when
      * one is pending (docs/abi.md). */
-    hc_sched_op(SCHEDOP_block, NULL);
+    return hc_sched_op(SCHEDOP_block, NULL);
 }

@@ -1,7 +1,7 @@
 /*
  * The pv64 image: Xen ELF notes, the hypercall page, the entry point and the
  * runtime's page-aligned data. Linked at 1 MiB with VIRT_BASE 0 and PADDR_OFFSET 0,
- * so virtual address = pseudo-physical address (pv64.lds).
+ * so virtual address = pseudo-physical address (lib/image.lds).
  *
  * Entry state (Xen's 64-bit PV start of day): rsi = start_info, rsp = the top of
  * the boot stack page the domain builder placed after the image, events masked.

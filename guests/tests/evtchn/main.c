@@ -3,10 +3,11 @@
  * for DOMID_SELF, bind_interdomain to that port), so a send on one end raises the
  * other end's pending bit, the selector bit and the upcall; masking holds the
  * upcall back and unmask re-raises it; close and status; bad ports and sub-ops.
+ * The upcall is the runtime's (events.h): a PV event callback, or in pvh64 an
+ * interrupt vector masked by RFLAGS.IF.
  */
 #include "xtest.h"
 #include "events.h"
-#include <public/callback.h>
 #include <public/event_channel.h>
 
 static long evtchn_op(unsigned int cmd, void *arg)
@@ -28,16 +29,14 @@ static void clear_pending(evtchn_port_t p)
 void test_main(void)
 {
     struct vcpu_info *vi = xtest_vcpu_info;
-    struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
     struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
     struct evtchn_bind_interdomain bi;
     struct evtchn_send send;
     struct evtchn_status st;
     evtchn_port_t a, b;
 
-    upcall_vcpu_info = vi;
-    expect_rc("register the event callback", hc_callback_op(CALLBACKOP_register, &cb), 0);
-    vi->evtchn_upcall_mask = 1;
+    expect_rc("register the event callback", events_register_upcall(), 0);
+    events_mask();
     vi->evtchn_upcall_pending = 0;
     vi->evtchn_pending_sel = 0;
 
@@ -64,7 +63,7 @@ void test_main(void)
     xtest_check(upcall_count == 0, "an upcall while events were masked");
 
     /* Unmask events: the upcall arrives on the next return from the hypervisor. */
-    vi->evtchn_upcall_mask = 0;
+    events_unmask();
     hc_xen_version(XENVER_version, NULL);
     xtest_check(upcall_count == 1, "%lu upcalls, expected 1", upcall_count);
     clear_pending(a);
@@ -101,5 +100,5 @@ void test_main(void)
     expect_rc("an unknown sub-op", evtchn_op(63, &send), -ENOSYS);
     expect_rc("alloc_unbound with a bad pointer",
               evtchn_op(EVTCHNOP_alloc_unbound, (void *)BAD_VA_HYPERVISOR), -EFAULT);
-    vi->evtchn_upcall_mask = 1;
+    events_mask();
 }

@@ -4,11 +4,11 @@
  * woken by its one-shot timer (vcpu_op and the older set_timer_op), at once by a
  * deadline already past, and repeatedly by a periodic timer; never before the
  * deadline. The lateness is printed; it is checked only loosely (an emulator's
- * host may deschedule it), against 100 ms.
+ * host may deschedule it), against 100 ms. Blocking and the upcall are the
+ * runtime's (events.h: SCHEDOP_block in pv64, sti; hlt in pvh64).
  */
 #include "xtest.h"
 #include "events.h"
-#include <public/callback.h>
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
@@ -29,14 +29,14 @@ static void wait_for_tick(const char *what)
 {
     uint64_t before = upcall_count;
     for (int i = 0; i < 100 && upcall_count == before; i++)
-        hc_sched_op(SCHEDOP_block, NULL);
+        events_block();
     xtest_check(upcall_count > before, "%s: no timer upcall", what);
     /* As an event handler does: take the selector, then the port's pending bit,
      * so the next event raises a new upcall (2-level ABI). */
     __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     __atomic_and_fetch(&xtest_shared_info->evtchn_pending[port / 64], ~(1UL << (port % 64)),
                        __ATOMIC_SEQ_CST);
-    xtest_vcpu_info->evtchn_upcall_mask = 1;
+    events_mask();
 }
 
 static void one_shot(const char *what, uint64_t delay_ns, bool old_call)
@@ -57,7 +57,6 @@ static void one_shot(const char *what, uint64_t delay_ns, bool old_call)
 
 void test_main(void)
 {
-    struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
     struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
     uint64_t t0 = now_ns(), t1;
 
@@ -67,11 +66,10 @@ void test_main(void)
     t1 = now_ns();
     xtest_check(t1 > t0, "pvclock did not advance: %lu then %lu", t0, t1);
 
-    upcall_vcpu_info = xtest_vcpu_info;
-    expect_rc("register the event callback", hc_callback_op(CALLBACKOP_register, &cb), 0);
+    expect_rc("register the event callback", events_register_upcall(), 0);
     expect_rc("bind VIRQ_TIMER", evtchn_op(EVTCHNOP_bind_virq, &bv), 0);
     port = bv.port;
-    xtest_vcpu_info->evtchn_upcall_mask = 1;
+    events_mask();
     xtest_vcpu_info->evtchn_upcall_pending = 0;
 
     one_shot("a 3 ms one-shot timer", 3000000, false);

@@ -1,0 +1,80 @@
+/*
+ * Exception entry for a pvh64 test guest: the guest's own IDT (idt.c) points
+ * vectors 0-31 here. The CPU pushed (lowest address first)
+ *     [error code], RIP, CS, RFLAGS, RSP, SS
+ * Each stub pushes a zero error code where the vector has none, and the vector,
+ * so that every exception reaches do_trap() (lib/do_trap.c) with the same
+ * struct cpu_regs (traps.h) as in pv64; the return is a plain iretq.
+ */
+#include "gprs_asm.h"
+
+        .code64
+        .text
+
+.macro TRAP_STUB vector, has_error
+        .globl entry_\vector
+        .type entry_\vector, @function
+entry_\vector:
+        .if !\has_error
+        push    $0
+        .endif
+        push    $\vector
+        jmp     trap_common
+        .size entry_\vector, . - entry_\vector
+.endm
+
+        TRAP_STUB 0, 0
+        TRAP_STUB 1, 0
+        TRAP_STUB 2, 0
+        TRAP_STUB 3, 0
+        TRAP_STUB 4, 0
+        TRAP_STUB 5, 0
+        TRAP_STUB 6, 0
+        TRAP_STUB 7, 0
+        TRAP_STUB 8, 1
+        TRAP_STUB 9, 0
+        TRAP_STUB 10, 1
+        TRAP_STUB 11, 1
+        TRAP_STUB 12, 1
+        TRAP_STUB 13, 1
+        TRAP_STUB 14, 1
+        TRAP_STUB 15, 0
+        TRAP_STUB 16, 0
+        TRAP_STUB 17, 1
+        TRAP_STUB 18, 0
+        TRAP_STUB 19, 0
+        TRAP_STUB 20, 0
+        TRAP_STUB 21, 1
+        TRAP_STUB 22, 0
+        TRAP_STUB 23, 0
+        TRAP_STUB 24, 0
+        TRAP_STUB 25, 0
+        TRAP_STUB 26, 0
+        TRAP_STUB 27, 0
+        TRAP_STUB 28, 0
+        TRAP_STUB 29, 1
+        TRAP_STUB 30, 1
+        TRAP_STUB 31, 0
+
+        .type trap_common, @function
+trap_common:
+        SAVE_GPRS
+        cld
+        mov     %rsp, %rdi
+        mov     %rsp, %rbx
+        and     $~15, %rsp              /* the C ABI's alignment */
+        call    do_trap
+        mov     %rbx, %rsp
+        RESTORE_GPRS
+        add     $16, %rsp               /* vector, error code */
+        iretq
+        .size trap_common, . - trap_common
+
+/* The table idt.c builds the IDT from: the stubs of vectors 0-31 in order. */
+        .section .rodata
+        .balign 8
+        .globl pvh_trap_stubs
+pvh_trap_stubs:
+        .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        .quad   entry_\v
+        .endr
