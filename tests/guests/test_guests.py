@@ -74,7 +74,7 @@ def _boot_dir() -> Path:
 def _boot(group) -> dict:
     """Boots GROUP's configs together; the RunResult as a dict, or {"error": why}."""
     configs = [config for test, env in group for config in test.boot_configs(env)]
-    platform = guesttests.ENVIRONMENTS[group[0][1]][1]
+    platform = guesttests.platform_for(group[0][1])
     try:
         result = runner.boot(paths.elf("debug"), platform=platform, smp=guesttests.BOOT_CPUS,
                              configs=configs)
@@ -127,7 +127,7 @@ class GuestItem(pytest.Item):
             raise GuestFailure(verdict.message)
 
     def report_boot(self, group, result):
-        platform = guesttests.ENVIRONMENTS[self.env][1]
+        platform = guesttests.platform_for(self.env)
         print("%s[%s] on %s, in one boot with %d domain%s (%s): %s"
               % (self.test.name, self.env, platform, len(group), "" if len(group) == 1 else "s",
                  ", ".join(test.name for test, _ in group), result["message"]))

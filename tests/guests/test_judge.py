@@ -203,12 +203,28 @@ def test_plan_boots_splits_evenly(monkeypatch):
     assert sorted(t.name for boot in plan for t, _ in boot) == [t.name for t in tests]
 
 
-def test_plan_boots_never_mixes_environments(monkeypatch):
-    monkeypatch.setitem(guesttests.ENVIRONMENTS, "pvh64", ("pvh", "bochs"))
+def test_plan_boots_never_mixes_environments():
     both = named("both", envs=("pv64", "pvh64"))
     plan = guesttests.plan_boots([(both, "pv64"), (both, "pvh64"), (named("x"), "pv64")])
     assert [[(t.name, e) for t, e in boot] for boot in plan] == [
         [("both", "pv64"), ("x", "pv64")], [("both", "pvh64")]]
+
+
+def test_platform_for_prefers_kvm_to_bochs_where_it_works(monkeypatch):
+    monkeypatch.setattr(guesttests.platforms, "kvm_status", lambda: (False, "no /dev/kvm"))
+    assert guesttests.platform_for("pvh64") == "bochs"
+    assert guesttests.platform_for("pv64") == "qemu"
+    monkeypatch.setattr(guesttests.platforms, "kvm_status", lambda: (True, "works"))
+    assert guesttests.platform_for("pvh64") == "kvm"
+    assert guesttests.platform_for("pv64") == "qemu"     # TCG stays the PV reference
+
+
+def test_pvh64_configs_say_pvh(tmp_path):
+    t = parse_manifest(write(tmp_path, 'environments = "pv64 pvh64"\n'))
+    assert 'type = "pvh"' in t.config_text("pvh64")
+    assert 'kernel = "t-pvh64.elf"' in t.config_text("pvh64")
+    assert 'type = "pv"' in t.config_text("pv64")
+    assert '.environment = "pvh64",' in t.manifest_c("pvh64")
 
 
 def write(tmp_path, text, name="t"):
