@@ -33,7 +33,8 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
         return -EINVAL;
     /* Not shared_info's frame: the vcpu_info there at the start holds no reference
      * of its own, and one taken now could never be told apart and dropped. */
-    if (!mfn_valid(r.mfn) || r.mfn == v->domain->shared_info_mfn)
+    if (domain_frame_to_mfn(v->domain, r.mfn, &r.mfn) ||
+        !mfn_valid(r.mfn) || r.mfn == v->domain->shared_info_mfn)
         return -EINVAL;
     /* Its own frame, held writable for as long as the hypervisor writes it, so
      * it can never become a page table meanwhile. */
