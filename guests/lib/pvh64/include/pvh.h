@@ -1,10 +1,7 @@
 /*
- * The pvh64 environment: Xen's PVH ABI as a test guest sees it, and what the
- * pvh64 runtime (lib/pvh64/) offers tests beyond xtest.h.
- *
- * The ABI numbers and layouts are Xen's public headers' (arch-x86/hvm/start_info.h,
- * hvm/hvm_op.h, hvm/params.h, memory.h, arch-x86/cpuid.h); they live here, on the
- * guest's side, until xen/include/public/ has them.
+ * The pvh64 environment: what the pvh64 runtime (lib/pvh64/) offers tests beyond
+ * xtest.h. The PVH ABI itself is in xen/include/public/ (hvm/start_info.h,
+ * hvm/hvm_op.h, memory.h's add_to_physmap), shared with the hypervisor.
  */
 #ifndef GUEST_PVH_H
 #define GUEST_PVH_H
@@ -32,93 +29,18 @@
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
+#include <public/cpuid.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/start_info.h>
+#include <public/memory.h>
 
-/* ---- start of day (arch-x86/hvm/start_info.h) ---- */
+/* HVM_PARAM_CALLBACK_IRQ's value for delivery as vector V. */
+#define HVM_PARAM_CALLBACK_VECTOR(v) \
+    (((uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << HVM_PARAM_CALLBACK_TYPE_SHIFT) | (uint8_t)(v))
 
-#define XEN_HVM_START_MAGIC_VALUE 0x336ec578U
-
-/* What EBX points at on entry. */
-struct hvm_start_info {
-    uint32_t magic;
-    uint32_t version;               /* 1: memmap_paddr and memmap_entries are there */
-    uint32_t flags;
-    uint32_t nr_modules;
-    uint64_t modlist_paddr;
-    uint64_t cmdline_paddr;         /* NUL-terminated, 0 if none */
-    uint64_t rsdp_paddr;
-    uint64_t memmap_paddr;          /* struct hvm_memmap_table_entry[memmap_entries] */
-    uint32_t memmap_entries;
-    uint32_t reserved;
-};
-_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info layout");
-_Static_assert(__builtin_offsetof(struct hvm_start_info, cmdline_paddr) == 24,
-               "hvm_start_info layout");
-_Static_assert(__builtin_offsetof(struct hvm_start_info, memmap_paddr) == 40,
-               "hvm_start_info layout");
-
-struct hvm_modlist_entry {
-    uint64_t paddr, size, cmdline_paddr, reserved;
-};
-_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry layout");
-
-struct hvm_memmap_table_entry {
-    uint64_t addr, size;
-    uint32_t type;                  /* XEN_HVM_MEMMAP_TYPE_* (the E820 types) */
-    uint32_t reserved;
-};
-_Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_entry layout");
-#define XEN_HVM_MEMMAP_TYPE_RAM 1
-
-/* ---- hvm_op (hvm/hvm_op.h, hvm/params.h) ---- */
-
-#define HVMOP_set_param 0
-#define HVMOP_get_param 1
-#define HVMOP_set_evtchn_upcall_vector 23
-
-struct xen_hvm_param {
-    uint16_t domid;
-    uint16_t pad;
-    uint32_t index;
-    uint64_t value;
-};
-_Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param layout");
-_Static_assert(__builtin_offsetof(struct xen_hvm_param, index) == 4, "xen_hvm_param layout");
-
-struct xen_hvm_evtchn_upcall_vector {
-    uint32_t vcpu;
-    uint8_t vector;
-};
-_Static_assert(sizeof(struct xen_hvm_evtchn_upcall_vector) == 8,
-               "xen_hvm_evtchn_upcall_vector layout");
-
-#define HVM_PARAM_CALLBACK_IRQ 0
-#define HVM_PARAM_STORE_PFN 1
-#define HVM_PARAM_STORE_EVTCHN 2
-#define HVM_PARAM_CONSOLE_PFN 17
-#define HVM_PARAM_CONSOLE_EVTCHN 18
-/* CALLBACK_IRQ's value: the delivery type in bits 56-63, type 2 = a vector in 0-7. */
-#define HVM_PARAM_CALLBACK_TYPE_VECTOR 2ULL
-#define HVM_PARAM_CALLBACK_VECTOR(v) ((HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) | (uint8_t)(v))
-
-/* ---- add_to_physmap (memory.h) ---- */
-
-#define XENMAPSPACE_shared_info 0
-#define XENMAPSPACE_grant_table 1
-
-struct xen_add_to_physmap {
-    uint16_t domid;
-    uint16_t size;                  /* XENMAPSPACE_gmfn_range only */
-    uint32_t space;
-    uint64_t idx;
-    uint64_t gpfn;
-};
-_Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout");
-
-/* ---- CPUID and the hypercall page (arch-x86/cpuid.h) ---- */
-
-#define XEN_CPUID_FIRST_LEAF 0x40000000U
-/* Leaf base + 2: EAX = hypercall pages, EBX = the MSR a page's GPA is written to. */
-#define XEN_CPUID_HYPERCALL_LEAF (XEN_CPUID_FIRST_LEAF + 2)
+/* Xen's CPUID leaf base + 2: EAX = hypercall pages, EBX = the MSR a page's
+ * guest-physical address is written to. */
+#define XEN_CPUID_HYPERCALL_LEAF XEN_CPUID_LEAF(2)
 
 /* ---- the pvh64 runtime's state and helpers ---- */
 

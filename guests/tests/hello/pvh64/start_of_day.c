@@ -46,12 +46,24 @@ static void check_entry_state(void)
                 e->cs, e->ds, e->es, e->ss);
 }
 
-/* RAM is guest-physical [0, memory): the map's RAM entries lie inside it, apart,
- * and add up to all of it. */
+/* Guest-physical [0, memory) is the domain's: the map's entries lie inside it,
+ * apart, and cover all of it; most of it is RAM (the builder may keep a few pages
+ * reserved, as Xen keeps its special pages: Xeno's xenstore and console rings at
+ * the top), and the image and hvm_start_info are in RAM. */
+static bool in_ram(const struct hvm_memmap_table_entry *map, uint32_t n, uint64_t start,
+                   uint64_t end)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (map[i].type == XEN_HVM_MEMMAP_TYPE_RAM && map[i].addr <= start &&
+            end <= map[i].addr + map[i].size)
+            return true;
+    return false;
+}
+
 static void check_memmap(const struct hvm_start_info *si)
 {
     const struct hvm_memmap_table_entry *map = (const void *)si->memmap_paddr;
-    uint64_t ram = 0;
+    uint64_t ram = 0, all = 0;
 
     if (si->version < 1 || !si->memmap_paddr || !si->memmap_entries) {
         xtest_fail("hvm_start_info version %u, memmap_paddr %#lx, %u entries: expected a "
@@ -62,20 +74,24 @@ static void check_memmap(const struct hvm_start_info *si)
         const struct hvm_memmap_table_entry *m = &map[i];
 
         printf("  memmap %u: [%#lx, %#lx) type %u\n", i, m->addr, m->addr + m->size, m->type);
-        if (m->type != XEN_HVM_MEMMAP_TYPE_RAM)
-            continue;
-        xtest_check(m->addr + m->size <= memory_end() && m->size,
-                    "RAM entry [%#lx, %#lx) is not inside [0, %#lx)", m->addr,
+        xtest_check(m->addr + m->size <= memory_end() && m->size && m->addr < m->addr + m->size,
+                    "memmap entry [%#lx, %#lx) is not inside [0, %#lx)", m->addr,
                     m->addr + m->size, memory_end());
         for (uint32_t j = 0; j < i; j++)
-            xtest_check(map[j].type != XEN_HVM_MEMMAP_TYPE_RAM ||
-                        map[j].addr + map[j].size <= m->addr ||
-                        m->addr + m->size <= map[j].addr,
-                        "RAM entries %u and %u overlap", j, i);
-        ram += m->size;
+            xtest_check(map[j].addr + map[j].size <= m->addr ||
+                        m->addr + m->size <= map[j].addr, "memmap entries %u and %u overlap",
+                        j, i);
+        all += m->size;
+        if (m->type == XEN_HVM_MEMMAP_TYPE_RAM)
+            ram += m->size;
     }
-    xtest_check(ram == memory_end(), "the memory map has %#lx bytes of RAM, expected %#lx "
-                "(%u MiB)", ram, memory_end(), xtest_manifest.memory_mib);
+    xtest_check(all == memory_end(), "the memory map covers %#lx bytes, expected %#lx (%u MiB)",
+                all, memory_end(), xtest_manifest.memory_mib);
+    xtest_check(ram >= memory_end() - (64UL << 10), "the memory map has %#lx bytes of RAM of "
+                "%#lx: more than 64 KiB is not", ram, memory_end());
+    xtest_check(in_ram(map, si->memmap_entries, (uint64_t)_image_start, (uint64_t)_image_end) &&
+                in_ram(map, si->memmap_entries, (uint64_t)si, (uint64_t)si + sizeof(*si)),
+                "the image or hvm_start_info is not in a RAM entry of the memory map");
 }
 
 static void check_start_info(void)
