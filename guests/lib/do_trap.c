@@ -30,6 +30,31 @@ static _Noreturn void unexpected(const struct cpu_regs *regs, const struct exinf
     xtest_abort("unexpected %s at rip %#lx", exinfo_str(ex, name, sizeof(name)), regs->rip);
 }
 
+struct exinfo trap_exinfo(const struct cpu_regs *regs, unsigned int frame_below_rip)
+{
+    bool has_error = vector_has_error_code((int)regs->vector);
+
+    return (struct exinfo){
+        .vector = (int)regs->vector,
+        .error_code = has_error ? (uint32_t)regs->error_code : EXINFO_NO_ERROR,
+        .rip = regs->rip, .cs = regs->cs, .rflags = regs->rflags, .rsp = regs->rsp,
+        .ss = regs->ss,
+        .frame = (uint64_t)&regs->rip - frame_below_rip - (has_error ? 8 : 0),
+    };
+}
+
+void trap_check_cs(const struct cpu_regs *regs, const char *frame, uint16_t kernel_cs,
+                   uint16_t user_cs)
+{
+    /* A wrong frame layout (an error code where none belongs, or none where one
+     * does) shows up as a CS slot that holds something else. */
+    if ((regs->cs & 0xffff) != kernel_cs && (regs->cs & 0xffff) != user_cs)
+        xtest_abort("malformed %s for vector %lu: CS slot %#lx, expected %#x or %#x "
+                    "(words: %#lx %#lx %#lx %#lx %#lx)", frame, regs->vector, regs->cs,
+                    kernel_cs, user_cs, regs->error_code, regs->rip, regs->cs, regs->rflags,
+                    regs->rsp);
+}
+
 void do_trap(struct cpu_regs *regs);
 void do_trap(struct cpu_regs *regs)
 {

@@ -23,6 +23,12 @@ _Noreturn void xtest_crash_hard(void);
  * to say what arrived. */
 void arch_trap_enter(struct cpu_regs *regs);
 struct exinfo arch_trap_frame(const struct cpu_regs *regs);
+/* For arch_trap_frame(): the struct exinfo of REGS, whose frame started
+ * FRAME_BELOW_RIP bytes below the RIP slot (not counting an error code); and the
+ * abort for a CS slot that is neither selector (FRAME names the kind of frame). */
+struct exinfo trap_exinfo(const struct cpu_regs *regs, unsigned int frame_below_rip);
+void trap_check_cs(const struct cpu_regs *regs, const char *frame, uint16_t kernel_cs,
+                   uint16_t user_cs);
 
 /* pv64's part of arch_trap_enter() (lib/pv64/usermode.c). */
 void usermode_trap(struct cpu_regs *regs);

@@ -1,25 +1,12 @@
 /*
- * The pv64 image: Xen ELF notes, the hypercall page, the entry point and the
- * runtime's page-aligned data. Linked at 1 MiB with VIRT_BASE 0 and PADDR_OFFSET 0,
- * so virtual address = pseudo-physical address (lib/image.lds).
+ * The pv64 image: Xen ELF notes (HYPERCALL_PAGE names lib/hypercall_page.S), the
+ * entry point and the runtime's page-aligned data. Linked at 1 MiB with VIRT_BASE 0
+ * and PADDR_OFFSET 0, so virtual address = pseudo-physical address (lib/image.lds).
  *
  * Entry state (Xen's 64-bit PV start of day): rsi = start_info, rsp = the top of
  * the boot stack page the domain builder placed after the image, events masked.
  */
-#include <public/elfnote.h>
-
-/* One ELF note of owner "Xen" in .note.Xen (a PT_NOTE segment). */
-#define ELFNOTE(type, desc...)                                                        \
-        .pushsection .note.Xen, "a", @note;                                           \
-        .balign 4;                                                                    \
-        .long 2f - 1f;                  /* namesz */                                  \
-        .long 4f - 3f;                  /* descsz */                                  \
-        .long type;                                                                   \
-1:      .asciz "Xen";                                                                 \
-2:      .balign 4;                                                                    \
-3:      desc;                                                                         \
-4:      .balign 4;                                                                    \
-        .popsection
+#include "elfnote_asm.h"
 
 ELFNOTE(XEN_ELFNOTE_GUEST_OS, .asciz "xeno-test")
 ELFNOTE(XEN_ELFNOTE_GUEST_VERSION, .asciz "1")
@@ -33,15 +20,6 @@ ELFNOTE(XEN_ELFNOTE_HYPERCALL_PAGE, .quad hypercall_page)
 ELFNOTE(XEN_ELFNOTE_FEATURES, .asciz "!writable_page_tables|pae_pgdir_above_4gb")
 
         .code64
-
-/* The hypervisor fills it (entry i at +32*i); int3 until then. */
-        .section .text.hypercall_page, "ax", @progbits
-        .balign 4096
-        .globl hypercall_page
-        .type hypercall_page, @object
-hypercall_page:
-        .fill 4096, 1, 0xcc
-        .size hypercall_page, . - hypercall_page
 
         .section .text.entry, "ax", @progbits
         .globl _start

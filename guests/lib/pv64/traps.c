@@ -37,24 +37,10 @@ static const struct trap_info trap_table[] = {
 
 struct exinfo arch_trap_frame(const struct cpu_regs *regs)
 {
-    bool has_error = vector_has_error_code((int)regs->vector);
-    struct exinfo ex = {
-        .vector = (int)regs->vector,
-        .error_code = has_error ? (uint32_t)regs->error_code : EXINFO_NO_ERROR,
-        .rip = regs->rip, .cs = regs->cs, .rflags = regs->rflags, .rsp = regs->rsp,
-        .ss = regs->ss,
-        /* The stub popped RCX and R11 and wrote the vector over the R11 slot (entry.S). */
-        .frame = (uint64_t)&regs->rip - (has_error ? 24 : 16),
-    };
+    /* The stub popped RCX and R11 and wrote the vector over the R11 slot (entry.S). */
+    struct exinfo ex = trap_exinfo(regs, 16);
 
-    if ((regs->cs & 0xffff) != FRAME_KERNEL_CS && (regs->cs & 0xffff) != FRAME_USER_CS) {
-        /* A wrong frame layout (an error code where none belongs, or none where one
-         * does) shows up as a CS slot that holds something else. */
-        xtest_abort("malformed bounce frame for vector %lu: CS slot %#lx, expected %#x "
-                    "or %#x (words: %#lx %#lx %#lx %#lx %#lx)", regs->vector, regs->cs,
-                    FRAME_KERNEL_CS, FRAME_USER_CS, regs->error_code, regs->rip, regs->cs,
-                    regs->rflags, regs->rsp);
-    }
+    trap_check_cs(regs, "bounce frame", FRAME_KERNEL_CS, FRAME_USER_CS);
     if (ex.vector == X86_EXC_PF && xtest_vcpu_info)
         ex.cr2 = xtest_vcpu_info->arch.cr2;
     return ex;

@@ -1,7 +1,7 @@
 /*
- * The pvh64 image: Xen ELF notes, the hypercall page, the 32-bit entry point and
- * the switch to long mode, the runtime's GDT and page-aligned data. Linked and
- * loaded at 1 MiB physical (lib/image.lds); the runtime maps virtual = physical.
+ * The pvh64 image: Xen ELF notes, the 32-bit entry point and the switch to long
+ * mode, the runtime's GDT and page-aligned data. Linked and loaded at 1 MiB
+ * physical (lib/image.lds); the runtime maps virtual = physical.
  *
  * Entry state (Xen's PVH ABI, docs/misc/pvh.pandoc): 32-bit flat protected mode,
  * paging off, CS 0x08, DS/ES/SS 0x10, EBX = guest-physical address of
@@ -11,21 +11,8 @@
  * pages; lib/pvh64/setup.c refines them), long mode entered and xtest_start
  * called with the hvm_start_info address.
  */
-#include <public/elfnote.h>
+#include "elfnote_asm.h"
 #include "pvh.h"
-
-/* One ELF note of owner "Xen" in .note.Xen (a PT_NOTE segment). */
-#define ELFNOTE(type, desc...)                                                        \
-        .pushsection .note.Xen, "a", @note;                                           \
-        .balign 4;                                                                    \
-        .long 2f - 1f;                  /* namesz */                                  \
-        .long 4f - 3f;                  /* descsz */                                  \
-        .long type;                                                                   \
-1:      .asciz "Xen";                                                                 \
-2:      .balign 4;                                                                    \
-3:      desc;                                                                         \
-4:      .balign 4;                                                                    \
-        .popsection
 
 ELFNOTE(XEN_ELFNOTE_GUEST_OS, .asciz "xeno-test")
 ELFNOTE(XEN_ELFNOTE_GUEST_VERSION, .asciz "1")
@@ -45,16 +32,6 @@ ELFNOTE(XEN_ELFNOTE_PHYS32_ENTRY, .long _start)
  * these very tables), and a 2 MiB page at the directory level. */
 #define PTE_TABLE 0x7
 #define PDE_2M 0x87
-
-/* The hypervisor fills it once its guest-physical address is written to the
- * hypercall-page MSR (setup.c); int3 until then. */
-        .section .text.hypercall_page, "ax", @progbits
-        .balign 4096
-        .globl hypercall_page
-        .type hypercall_page, @object
-hypercall_page:
-        .fill 4096, 1, 0xcc
-        .size hypercall_page, . - hypercall_page
 
         .section .text.entry, "ax", @progbits
         .code32

@@ -84,21 +84,10 @@ void pvh_idt_setup(void)
 
 struct exinfo arch_trap_frame(const struct cpu_regs *regs)
 {
-    bool has_error = vector_has_error_code((int)regs->vector);
-    struct exinfo ex = {
-        .vector = (int)regs->vector,
-        .error_code = has_error ? (uint32_t)regs->error_code : EXINFO_NO_ERROR,
-        .rip = regs->rip, .cs = regs->cs, .rflags = regs->rflags, .rsp = regs->rsp,
-        .ss = regs->ss,
-        /* The CPU's frame starts at the error code, or at RIP without one. */
-        .frame = (uint64_t)&regs->rip - (has_error ? 8 : 0),
-    };
+    /* The CPU's frame starts at the error code, or at RIP without one. */
+    struct exinfo ex = trap_exinfo(regs, 0);
 
-    if ((regs->cs & 0xffff) != PVH_KERNEL_CS && (regs->cs & 0xffff) != PVH_USER_CS)
-        xtest_abort("malformed exception frame for vector %lu: CS slot %#lx, expected %#x "
-                    "or %#x (words: %#lx %#lx %#lx %#lx %#lx)", regs->vector, regs->cs,
-                    PVH_KERNEL_CS, PVH_USER_CS, regs->error_code, regs->rip, regs->cs,
-                    regs->rflags, regs->rsp);
+    trap_check_cs(regs, "exception frame", PVH_KERNEL_CS, PVH_USER_CS);
     if (ex.vector == X86_EXC_PF)
         __asm__ volatile("mov %%cr2, %0" : "=r"(ex.cr2));
     return ex;
