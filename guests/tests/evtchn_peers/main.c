@@ -11,7 +11,6 @@
 #include "xtest.h"
 #include "events.h"
 #include "peers.h"
-#include <public/callback.h>
 #include <public/event_channel.h>
 #include <public/sched.h>
 
@@ -32,10 +31,7 @@ static uint16_t other(void)
 
 static void setup_upcalls(void)
 {
-    struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
-
-    upcall_vcpu_info = xtest_vcpu_info;
-    if (hc_callback_op(CALLBACKOP_register, &cb))
+    if (events_register_upcall())
         xtest_abort("cannot register the event callback");
 }
 
@@ -61,8 +57,8 @@ static bool wait_event(evtchn_port_t port)
         if (__atomic_fetch_and(&xtest_shared_info->evtchn_pending[port / 64], ~bit,
                                __ATOMIC_SEQ_CST) & bit)
             return true;
-        hc_sched_op(SCHEDOP_block, NULL);
-        xtest_vcpu_info->evtchn_upcall_mask = 1;
+        events_block();
+        events_mask();
     }
     return false;
 }

@@ -41,7 +41,7 @@ void test_main(void)
     uint64_t t0, t1;
 
     /* Events stay off throughout: a poll must not need them. */
-    xtest_vcpu_info->evtchn_upcall_mask = 1;
+    events_mask();
     expect_rc("alloc_unbound", evtchn_op(EVTCHNOP_alloc_unbound, &au), 0);
     bi = (struct evtchn_bind_interdomain){ .remote_dom = DOMID_SELF, .remote_port = au.port };
     expect_rc("bind_interdomain (loopback)", evtchn_op(EVTCHNOP_bind_interdomain, &bi), 0);

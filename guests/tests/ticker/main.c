@@ -8,7 +8,6 @@
 #include "cmdline.h"
 #include "xtest.h"
 #include "events.h"
-#include <public/callback.h>
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
@@ -18,14 +17,12 @@
 
 void test_main(void)
 {
-    struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
     struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
     uint64_t deadline = pvclock_now_ns();
     unsigned long ticks = cmdline_value("ticks", TICKS);
     uint64_t period_ns = cmdline_value("period_ms", PERIOD_NS / 1000000) * 1000000UL;
 
-    upcall_vcpu_info = xtest_vcpu_info;
-    expect_rc("register the event callback", hc_callback_op(CALLBACKOP_register, &cb), 0);
+    expect_rc("register the event callback", events_register_upcall(), 0);
     expect_rc("bind VIRQ_TIMER", hypercall6(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
                                             (unsigned long)&bv, 0, 0, 0, 0), 0);
     for (int tick = 1; tick <= (int)ticks; tick++) {
@@ -33,12 +30,12 @@ void test_main(void)
         struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline += period_ns };
         expect_rc("set the timer", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
         for (int i = 0; i < 1000 && upcall_count == before; i++)
-            hc_sched_op(SCHEDOP_block, NULL);
+            events_block();
         /* Take the selector and the port's pending bit for the next tick. */
         __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
         __atomic_and_fetch(&xtest_shared_info->evtchn_pending[bv.port / 64],
                            ~(1UL << (bv.port % 64)), __ATOMIC_SEQ_CST);
-        xtest_vcpu_info->evtchn_upcall_mask = 1;
+        events_mask();
         xtest_check(upcall_count > before, "tick %d never came", tick);
         xtest_check(pvclock_now_ns() >= deadline, "tick %d came early", tick);
         printf("tick %d\n", tick);
