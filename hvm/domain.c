@@ -93,6 +93,9 @@ void hvm_domain_destroy(struct domain *d)
 {
     if (!d->hvm)
         return;
+    /* Its exit counters, for the boot log and the benchmarks (docs/hvm.md). */
+    for (unsigned int i = 0; i < d->hvm->nr_vcpus; i++)
+        hvm_print_exit_counts(d->hvm->vcpus[i]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         if (d->vcpus[i])
             d->vcpus[i]->hvm = NULL;
