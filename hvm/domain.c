@@ -19,7 +19,7 @@ void hvm_domain_before_entry(struct hvm_vcpu *hv);     /* hvm/domain_events.c */
 /* VMX stays on on the domains' CPU from the first PVH domain on. */
 static bool cpu_ready;
 
-static int domain_cpu_up(char *why, size_t len)
+int hvm_domain_supported(char *why, size_t len)
 {
     char reason[128] = "";
 
@@ -67,7 +67,7 @@ int hvm_domain_init(struct domain *d, char *why, size_t len)
         snprintf(why, len, "a PVH domain has at most %u vCPUs", HVM_MAX_VCPUS);
         return -EINVAL;
     }
-    rc = domain_cpu_up(why, len);
+    rc = hvm_domain_supported(why, len);
     if (rc)
         return rc;
     c = hvm_container_create(d->name, d->nr_vcpus, d);
@@ -93,6 +93,9 @@ void hvm_domain_destroy(struct domain *d)
 {
     if (!d->hvm)
         return;
+    /* Its exit counters, for the boot log and the benchmarks (docs/hvm.md). */
+    for (unsigned int i = 0; i < d->hvm->nr_vcpus; i++)
+        hvm_print_exit_counts(d->hvm->vcpus[i]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         if (d->vcpus[i])
             d->vcpus[i]->hvm = NULL;

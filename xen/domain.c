@@ -322,9 +322,8 @@ void domain_crash(struct domain *d, const char *why)
     printk("domain: d%u '%s' crashed: %s\n", d->id, d->name, why);
     if (d->state == DOMAIN_ACTIVE)
         strlcpy(d->crash.why, why, sizeof(d->crash.why));
-    if (v && v->domain == d && v->hvm) {
-        hvm_domain_vcpu_dump(v, "domain: ");
-    } else if (v && v->domain == d) {
+    /* A container's vCPU: hvm_crash has just printed its whole state. */
+    if (v && v->domain == d && !v->hvm) {
         /* While it runs, its registers are in this CPU's trap frame. */
         const struct cpu_regs *r = v->on_cpu ? guest_regs() : &v->pv.regs;
         printk("domain: d%u vcpu%u rip=%016lx rsp=%016lx rflags=%016lx cs=%04lx %s mode\n",

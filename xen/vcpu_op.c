@@ -65,6 +65,10 @@ static long initialise(struct vcpu *v, uint64_t arg)
 
     if (v->initialised)
         return -EEXIST;
+    /* A PVH vCPU would take Xen's vcpu_hvm_context (a 32- or 64-bit
+     * register state for its container): not yet, so only vCPU 0 runs. */
+    if (domain_is_hvm(v->domain))
+        return -EOPNOTSUPP;
     c = xmalloc(struct vcpu_guest_context);     /* 5 KiB: not on the stack */
     if (!c)
         return -ENOMEM;

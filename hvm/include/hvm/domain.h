@@ -17,6 +17,9 @@ struct domain_config;
  * one needs a VMCLEAR on the old CPU, which the scheduler does not do yet). */
 #define HVM_DOMAIN_CPU 0
 
+/* Can PVH domains run here? Turns VMX on on HVM_DOMAIN_CPU the first time;
+ * 0, or -ENODEV with why. */
+int hvm_domain_supported(char *why, size_t len);
 /* Give d (its frames allocated, d->p2m filled) a container with one vCPU per
  * vCPU of d, mapping every frame of the p2m. 0, or an error with why. */
 int hvm_domain_init(struct domain *d, char *why, size_t len);
