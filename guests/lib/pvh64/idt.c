@@ -6,6 +6,7 @@
 #include "runtime.h"
 #include "events.h"
 #include "pvh.h"
+#include "pvh_runtime.h"
 
 /* A 64-bit interrupt gate and the 64-bit TSS (SDM Vol. 3A 7.7, 6.14.1). */
 struct idt_gate {
@@ -38,8 +39,6 @@ struct pseudo_descriptor {
 
 extern const uint64_t pvh_trap_stubs[32];
 extern void upcall_entry_2(void);
-extern uint64_t pvh_gdt[];
-extern uint8_t pvh_ring0_stack_top[], pvh_df_stack_top[];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));

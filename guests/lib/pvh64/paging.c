@@ -8,6 +8,7 @@
  */
 #include "runtime.h"
 #include "pvh.h"
+#include "pvh_runtime.h"
 
 #define PTE_P (1UL << 0)
 #define PTE_RW (1UL << 1)
@@ -15,9 +16,6 @@
 #define PTE_PS (1UL << 7)
 #define PAGE_2M (2UL << 20)
 #define MAP_LIMIT (1UL << 30)           /* the one directory head.S filled */
-
-extern uint64_t pvh_boot_pml4[512], pvh_boot_pdpt[512], pvh_boot_pd[512];
-extern uint8_t pvh_read_only_page[PAGE_SIZE];
 
 static uint64_t low_pt[512] __attribute__((aligned(PAGE_SIZE)));
 uint64_t pvh_ram_end;

@@ -5,14 +5,9 @@
  */
 #include "runtime.h"
 #include "pvh.h"
-#include <public/memory.h>
+#include "pvh_runtime.h"
 
 struct hvm_start_info *xtest_hvm_start_info;
-extern uint8_t pvh_read_only_page[PAGE_SIZE];
-extern uint8_t xtest_shared_info_page[PAGE_SIZE];
-
-void pvh_idt_setup(void);
-void pvh_paging_setup(uint64_t ram_end);
 
 /* The end of RAM by the memory map (the highest RAM entry's end); without a map,
  * the manifest's memory. */
