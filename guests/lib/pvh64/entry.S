@@ -1,6 +1,6 @@
 /*
  * Exception entry for a pvh64 test guest: the guest's own IDT (idt.c) points
- * vectors 0-31 here. The CPU pushed (lowest address first)
+ * vectors 0-31 here, and 0x80 (int $0x80, allowed from any ring as in pv64). The CPU pushed (lowest address first)
  *     [error code], RIP, CS, RFLAGS, RSP, SS
  * Each stub pushes a zero error code where the vector has none, and the vector,
  * so that every exception reaches do_trap() (lib/do_trap.c) with the same
@@ -25,6 +25,7 @@ entry_\vector:
 .endm
 
         TRAP_STUBS
+        TRAP_STUB 0x80, 0
 
         .type trap_common, @function
 trap_common:
@@ -40,7 +41,8 @@ trap_common:
         iretq
         .size trap_common, . - trap_common
 
-/* The table idt.c builds the IDT from: the stubs of vectors 0-31 in order. */
+/* The table idt.c builds the IDT from: the stubs of vectors 0-31 in order (0x80's
+ * it names itself). */
         .section .rodata
         .balign 8
         .globl pvh_trap_stubs

@@ -34,20 +34,23 @@ struct pseudo_descriptor {
 } __attribute__((packed));
 
 #define GATE_INTERRUPT 0x8e     /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL3 0x60
 #define TSS_AVAILABLE 0x89      /* present, DPL 0, available 64-bit TSS */
 #define DF_IST 1
 
 extern const uint64_t pvh_trap_stubs[32];
+extern void entry_0x80(void);
 extern void upcall_entry_2(void);
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
 
-static void set_gate(unsigned int vector, uint64_t handler, unsigned int ist)
+static void set_gate(unsigned int vector, uint64_t handler, unsigned int ist,
+                     unsigned int dpl3)
 {
     idt[vector] = (struct idt_gate){
         .offset0 = (uint16_t)handler, .selector = PVH_KERNEL_CS, .ist = (uint8_t)ist,
-        .type_attr = GATE_INTERRUPT, .offset1 = (uint16_t)(handler >> 16),
+        .type_attr = GATE_INTERRUPT | dpl3, .offset1 = (uint16_t)(handler >> 16),
         .offset2 = (uint32_t)(handler >> 32),
     };
 }
@@ -73,10 +76,14 @@ void pvh_idt_setup(void)
 {
     struct pseudo_descriptor idtr = { sizeof(idt) - 1, (uint64_t)idt };
 
+    /* #BP, #OF and int $0x80 may be raised with int3, into and int from any ring,
+     * as pv64's trap table allows; the rest only by the CPU. */
     for (unsigned int v = 0; v < 32; v++)
-        set_gate(v, pvh_trap_stubs[v], v == X86_EXC_DF ? DF_IST : 0);
-    set_gate(PVH_UPCALL_VECTOR, (uint64_t)upcall_entry, 0);
-    set_gate(PVH_UPCALL_VECTOR_2, (uint64_t)upcall_entry_2, 0);
+        set_gate(v, pvh_trap_stubs[v], v == X86_EXC_DF ? DF_IST : 0,
+                 v == X86_EXC_BP || v == X86_EXC_OF ? GATE_DPL3 : 0);
+    set_gate(INT80_VECTOR, (uint64_t)entry_0x80, 0, GATE_DPL3);
+    set_gate(PVH_UPCALL_VECTOR, (uint64_t)upcall_entry, 0, 0);
+    set_gate(PVH_UPCALL_VECTOR_2, (uint64_t)upcall_entry_2, 0, 0);
     load_tss();
     __asm__ volatile("lidt %0" :: "m"(idtr) : "memory");
 }
