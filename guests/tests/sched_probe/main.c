@@ -17,7 +17,6 @@
 #include "xtest.h"
 #include "cmdline.h"
 #include "events.h"
-#include <public/callback.h>
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
@@ -72,11 +71,9 @@ static void spin_until(uint64_t t)
 
 static void setup_timer_events(void)
 {
-    struct callback_register cb = { .type = CALLBACKTYPE_event, .address = (uint64_t)upcall_entry };
     struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
 
-    upcall_vcpu_info = xtest_vcpu_info;
-    if (hc_callback_op(CALLBACKOP_register, &cb))
+    if (events_register_upcall())
         xtest_abort("cannot register the event callback");
     if (hypercall6(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (unsigned long)&bv,
                    0, 0, 0, 0))
@@ -93,11 +90,11 @@ static bool sleep_until(uint64_t t)
     if (hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st))
         return false;
     for (int i = 0; i < 1000 && upcall_count == before; i++)
-        hc_sched_op(SCHEDOP_block, NULL);
+        events_block();
     __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     __atomic_and_fetch(&xtest_shared_info->evtchn_pending[timer_port / 64],
                        ~(1UL << (timer_port % 64)), __ATOMIC_SEQ_CST);
-    xtest_vcpu_info->evtchn_upcall_mask = 1;
+    events_mask();
     return upcall_count > before;
 }
 
@@ -198,5 +195,5 @@ void test_main(void)
     else if (!strncmp(mode, "latency", 7))
         measure_latency(start, window, cmdline_value("period_us", 5000) * 1000);
     else
-        xtest_abort("unknown mode on the command line '%s'", xtest_start_info->cmd_line);
+        xtest_abort("unknown mode on the command line '%s'", xtest_cmdline);
 }
