@@ -18,6 +18,8 @@
 #define NR_BATCHES (SELFTEST_BENCH_BATCHES + 1)     /* with the warm-up */
 #define OPERATIONS ((uint64_t)NR_BATCHES * SELFTEST_BENCH_ITERATIONS)
 
+_Static_assert(SELFTEST_BENCH_NR <= 32, "one bit of selftest_bench.reported each");
+
 static const struct {
     const char *name;
     uint8_t per_op[HVM_EXIT_NR];    /* the exits of each kind one operation makes */
@@ -47,10 +49,17 @@ void selftest_bench_init(struct selftest_bench *b)
     b->current = -1;
 }
 
-static void fail(struct selftest_bench *b, const char *what, unsigned int id)
+static void fail(struct selftest_bench *b, const char *what, uint32_t cmd)
 {
     if (!b->error[0])
-        snprintf(b->error, sizeof(b->error), "bench run: %s (measurement %u)", what, id);
+        snprintf(b->error, sizeof(b->error), "bench run: %s (port write %#x)", what, cmd);
+}
+
+/* What went wrong with one measurement, by its name. */
+static void fail_measurement(struct selftest_bench *b, unsigned int id, const char *what)
+{
+    if (!b->error[0])
+        snprintf(b->error, sizeof(b->error), "bench run: %s: %s", measures[id].name, what);
 }
 
 static void sort(uint64_t *v, unsigned int n)
@@ -127,7 +136,7 @@ void selftest_bench_command(struct selftest_bench *b, struct hvm_vcpu *v, uint32
     switch (cmd >> 8) {
     case SELFTEST_BENCH_BEGIN:
         if (id >= SELFTEST_BENCH_NR || b->current >= 0 || (b->reported & (1U << id))) {
-            fail(b, "BEGIN out of turn", id);
+            fail(b, "BEGIN out of turn", cmd);
             break;
         }
         b->current = (int)id;
@@ -136,15 +145,16 @@ void selftest_bench_command(struct selftest_bench *b, struct hvm_vcpu *v, uint32
         break;
     case SELFTEST_BENCH_END:
         if (b->current != (int)id) {
-            fail(b, "END without its BEGIN", id);
+            fail(b, "END without its BEGIN", cmd);
             break;
         }
         b->current = -1;
         b->reported |= 1U << id;
         if (!print_cycles(v, id))
-            fail(b, "the batches are not in guest RAM", id);
+            fail_measurement(b, id, "its batches are not in guest RAM");
         else if (!print_exits(b, v, id))
-            fail(b, "an operation did not make the exits it should", id);
+            fail_measurement(b, id, "the operations did not make the exits they should "
+                             "(its bench-exits line)");
         break;
     case SELFTEST_BENCH_DONE:
         b->done = true;
