@@ -129,9 +129,38 @@ static const struct hvm_ram *ram_find(const struct hvm_container *c, uint64_t gp
     return NULL;
 }
 
+int hvm_gpa_to_maddr(const struct hvm_container *c, uint64_t gpa, uint64_t *maddr)
+{
+    const struct hvm_ram *r;
+
+    if (c->p2m) {
+        uint64_t gfn = gpa >> PAGE_SHIFT;
+        if (gfn >= c->nr_pfns || !c->p2m[gfn])
+            return -EFAULT;
+        *maddr = (c->p2m[gfn] << PAGE_SHIFT) | (gpa & (PAGE_SIZE - 1));
+        return 0;
+    }
+    r = ram_find(c, gpa);
+    if (!r)
+        return -EFAULT;
+    *maddr = ((uint64_t)page_to_mfn(r->pg) << PAGE_SHIFT) + (gpa - r->gpa);
+    return 0;
+}
+
 bool hvm_gpa_is_ram(const struct hvm_container *c, uint64_t gpa)
 {
-    return ram_find(c, gpa) != NULL;
+    uint64_t maddr;
+    return hvm_gpa_to_maddr(c, gpa, &maddr) == 0;
+}
+
+int hvm_container_map_page(struct hvm_container *c, uint64_t gpa, uint64_t maddr)
+{
+    uint64_t gfn = gpa >> PAGE_SHIFT;
+
+    if (!c->p2m || gfn >= c->nr_pfns || !IS_ALIGNED(maddr, PAGE_SIZE))
+        return -EINVAL;
+    c->p2m[gfn] = maddr >> PAGE_SHIFT;
+    return hvm_vendor->map_page(c, gfn << PAGE_SHIFT, maddr);
 }
 
 const struct hvm_mmio *hvm_mmio_find(const struct hvm_container *c, uint64_t gpa)
@@ -150,21 +179,19 @@ const struct hvm_ports *hvm_ports_find(const struct hvm_container *c, uint16_t p
     return NULL;
 }
 
-/* Copy between hypervisor memory and guest RAM, slot by slot. */
+/* Copy between hypervisor memory and guest RAM, page by page (RAM slots are
+ * contiguous, but a domain's frames need not be). */
 static int copy_gpa(struct hvm_container *c, uint64_t gpa, void *buf, uint64_t len, bool to_guest)
 {
     uint8_t *p = buf;
 
     while (len) {
-        const struct hvm_ram *r = ram_find(c, gpa);
-        uint64_t off, chunk;
+        uint64_t maddr, chunk = min(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
         uint8_t *mem;
 
-        if (!r)
+        if (hvm_gpa_to_maddr(c, gpa, &maddr))
             return -EFAULT;
-        off = gpa - r->gpa;
-        chunk = min(len, r->size - off);
-        mem = (uint8_t *)page_to_virt(r->pg) + off;
+        mem = maddr_to_virt(maddr);
         if (to_guest)
             memcpy(mem, p, chunk);
         else

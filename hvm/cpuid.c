@@ -30,8 +30,9 @@ static void cpuid_policy(struct hvm_vcpu *v, uint32_t leaf, uint32_t subleaf, ui
 {
     struct cpuid_regs host;
 
-    /* No hypercall pages for containers yet: they use VMCALL directly. */
-    if (xen_cpuid_leaf(leaf, 0, r))
+    /* A domain's vCPU may have the hypercall page (hvm/msr.c); the
+     * self-test's container uses VMCALL directly. */
+    if (xen_cpuid_leaf(leaf, v->owner ? 1 : 0, r))
         return;
     host = cpuid_count(leaf, subleaf);
     r[0] = host.eax, r[1] = host.ebx, r[2] = host.ecx, r[3] = host.edx;

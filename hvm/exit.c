@@ -12,6 +12,7 @@
 #include <xeno/errno.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
+#include <xeno/sched.h>
 #include <xeno/softirq.h>
 #include <xeno/string.h>
 #include <xeno/vsnprintf.h>
@@ -221,6 +222,8 @@ enum hvm_action hvm_vcpu_run(struct hvm_vcpu *v)
         if (v->container->crashed)
             return HVM_CRASHED;
         local_irq_disable();
+        if (v->container->before_entry)
+            v->container->before_entry(v);
         deliver_events(v);
         hvm_vendor->enter(v, e);
         /* A host interrupt that caused the exit is taken here, by the host's IDT. */
@@ -228,8 +231,9 @@ enum hvm_action hvm_vcpu_run(struct hvm_vcpu *v)
         action = hvm_dispatch_exit(v, e);
         if (action != HVM_RESUME)
             return action;
-        /* Timers and the scheduler run on the way out, between entries. */
-        if (softirq_pending(smp_processor_id()))
+        /* Timers and the scheduler run on the way out, between entries; a
+         * domain's vCPU also gives way when the scheduler asks. */
+        if (softirq_pending(smp_processor_id()) || (v->owner && sched_request_pending()))
             return HVM_PREEMPTED;
     }
 }

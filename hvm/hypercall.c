@@ -4,50 +4,61 @@
  * edx esi edi), the result in eAX. A call from guest user mode gets -EPERM
  * (VMCALL exits whatever the CPL, so the hypervisor must check).
  *
- * For now a stub table of its own: the shared table in xen/hypercall.c
- * reaches guest memory through PV virtual addresses, so HVM guests join it
- * once copy_{from,to}_guest understand guest-physical access (docs/hvm.md).
+ * A domain's vCPU goes through the one table PV uses (xen/hypercall.c), with
+ * its policy for HVM callers; pointers are guest-virtual (hvm/guest_access.c).
+ * A call that asks to be continued (-ERESTART) is not stepped over: the
+ * guest executes the same VMCALL again with the arguments the handler left.
+ * The self-test's container, which has no domain, keeps a table of its own
+ * with xen_version only.
  */
 #include <hvm/container.h>
+#include <hvm/domain.h>
 #include <public/version.h>
 #include <public/xen.h>
+#include <xeno/domain.h>
 #include <xeno/errno.h>
+#include <xeno/hypercall.h>
 #include <xeno/xen_cpuid.h>
 #include <xeno/lib.h>
 
-typedef long (*hvm_hypercall_fn)(struct hvm_vcpu *v, const uint64_t args[5]);
+static const uint8_t regs64[5] = { HVM_GPR_RDI, HVM_GPR_RSI, HVM_GPR_RDX, 10, HVM_GPR_R8 };
+static const uint8_t regs32[5] = { HVM_GPR_RBX, HVM_GPR_RCX, HVM_GPR_RDX, HVM_GPR_RSI,
+                                   HVM_GPR_RDI };
 
-static long hvm_xen_version(struct hvm_vcpu *v, const uint64_t args[5])
+static long selftest_hypercall(uint64_t nr, const uint64_t args[5])
 {
-    (void)v;
-    return args[0] == XENVER_version ? (long)XENO_XEN_ABI_VERSION : -ENOSYS;
+    if (nr == __HYPERVISOR_xen_version && args[0] == XENVER_version)
+        return (long)XENO_XEN_ABI_VERSION;
+    return -ENOSYS;
 }
 
-static const struct {
-    hvm_hypercall_fn fn;
-    const char *name;
-} hvm_hypercalls[NR_HYPERCALLS] = {
-    [__HYPERVISOR_xen_version] = { hvm_xen_version, "xen_version" },
-};
+void hvm_hypercall_continue(const uint64_t args[6])
+{
+    struct vcpu *v = current_vcpu();
+    struct hvm_vcpu *hv = v->hvm;
+    bool wide = hvm_guest_mode(hv) == 64;
+
+    for (unsigned int i = 0; i < 5; i++)
+        hv->regs.gpr[wide ? regs64[i] : regs32[i]] = wide ? args[i] : (uint32_t)args[i];
+}
 
 enum hvm_action hvm_handle_hypercall(struct hvm_vcpu *v, const struct hvm_exit *e)
 {
-    static const uint8_t regs64[5] = { HVM_GPR_RDI, HVM_GPR_RSI, HVM_GPR_RDX, 10, HVM_GPR_R8 };
-    static const uint8_t regs32[5] = { HVM_GPR_RBX, HVM_GPR_RCX, HVM_GPR_RDX, HVM_GPR_RSI,
-                                       HVM_GPR_RDI };
     bool wide = hvm_guest_mode(v) == 64;
     uint64_t nr = wide ? v->regs.gpr[HVM_GPR_RAX] : (uint32_t)v->regs.gpr[HVM_GPR_RAX];
-    uint64_t args[5];
+    uint64_t args[6] = { 0 };
     long ret;
 
     for (unsigned int i = 0; i < 5; i++)
         args[i] = wide ? v->regs.gpr[regs64[i]] : (uint32_t)v->regs.gpr[regs32[i]];
     if (hvm_guest_cpl(v) != 0)
         ret = -EPERM;
-    else if (nr >= NR_HYPERCALLS || !hvm_hypercalls[nr].fn)
-        ret = -ENOSYS;
+    else if (v->owner)
+        ret = hypercall_dispatch(v->owner, nr, args, false);
     else
-        ret = hvm_hypercalls[nr].fn(v, args);
+        ret = selftest_hypercall(nr, args);
+    if (ret == -ERESTART)
+        return HVM_RESUME;      /* the same VMCALL again, with the continued arguments */
     v->regs.gpr[HVM_GPR_RAX] = wide ? (uint64_t)ret : (uint32_t)ret;
     hvm_skip_insn(v, e);
     return HVM_RESUME;

@@ -5,13 +5,17 @@
  * served from a whitelist; anything not listed gets #GP, as on a CPU without
  * that MSR.
  */
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <hvm/container.h>
 #include <hvm/vendor.h>
 #include <xeno/errno.h>
 #include <xeno/lib.h>
+#include <xeno/string.h>
 
 #define VECTOR_GP 13
+#define MSR_XEN_HYPERCALL_PAGE 0x40000000       /* = XEN_CPUID_FIRST_LEAF, as Xen */
+#define HYPERCALL_STUB_SIZE 32
 
 #define MSR_IA32_TSC 0x10
 #define MSR_IA32_MTRRCAP 0xfe
@@ -131,11 +135,38 @@ enum hvm_action hvm_handle_rdmsr(struct hvm_vcpu *v, const struct hvm_exit *e)
     return HVM_RESUME;
 }
 
+/*
+ * The hypercall page (Xen's HVM ABI, CPUID 0x40000002 names the MSR): the
+ * guest writes the guest-physical address of a page of its RAM, with the
+ * page's index (only 0: one page) in the low 12 bits, and gets a stub per
+ * hypercall at 32 * nr: mov $nr, %eax; vmcall; ret. A domain's vCPUs only.
+ */
+static bool write_hypercall_page(struct hvm_vcpu *v, uint64_t val)
+{
+    if (!v->owner || (val & (PAGE_SIZE - 1)) || !hvm_gpa_is_ram(v->container, val))
+        return false;
+    for (unsigned int nr = 0; nr < PAGE_SIZE / HYPERCALL_STUB_SIZE; nr++) {
+        uint8_t stub[HYPERCALL_STUB_SIZE], *p = stub;
+
+        memset(stub, 0xcc, sizeof(stub));       /* int3 after the stub */
+        *p++ = 0xb8;                                            /* mov $nr, %eax */
+        memcpy(p, &nr, 4);
+        p += 4;
+        *p++ = 0x0f; *p++ = 0x01; *p = 0xc1;                    /* vmcall */
+        stub[8] = 0xc3;                                         /* ret */
+        if (hvm_copy_to_gpa(v->container, val + nr * sizeof(stub), stub, sizeof(stub)))
+            return false;
+    }
+    return true;
+}
+
 enum hvm_action hvm_handle_wrmsr(struct hvm_vcpu *v, const struct hvm_exit *e)
 {
     uint64_t val = (uint32_t)v->regs.gpr[HVM_GPR_RAX] | ((uint64_t)(uint32_t)v->regs.gpr[HVM_GPR_RDX] << 32);
+    uint32_t msr = (uint32_t)v->regs.gpr[HVM_GPR_RCX];
+    bool ok = msr == MSR_XEN_HYPERCALL_PAGE ? write_hypercall_page(v, val) : msr_write(v, msr, val);
 
-    if (!msr_write(v, (uint32_t)v->regs.gpr[HVM_GPR_RCX], val)) {
+    if (!ok) {
         hvm_inject_exception(v, VECTOR_GP, 0);
         return HVM_RESUME;
     }

@@ -25,8 +25,6 @@ static inline uint16_t read_sel_es(void) { uint16_t s; __asm__ volatile("mov %%e
 static inline uint16_t read_sel_fs(void) { uint16_t s; __asm__ volatile("mov %%fs, %0" : "=r"(s)); return s; }
 static inline uint16_t read_sel_gs(void) { uint16_t s; __asm__ volatile("mov %%gs, %0" : "=r"(s)); return s; }
 
-static void clts(void) { __asm__ volatile("clts" ::: "memory"); }
-static void stts(void) { __asm__ volatile("mov %%cr0, %%rax; or $8, %%rax; mov %%rax, %%cr0" ::: "rax", "memory"); }
 
 /* Load one data selector the guest chose; a faulting load (the guest changed its
  * GDT since) falls back to the null selector and reports it. */

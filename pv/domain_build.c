@@ -28,7 +28,6 @@
 #include <xeno/vsnprintf.h>
 #include <xeno/xmalloc.h>
 
-#define MIB (1024UL * 1024)
 #define SLACK (512 * 1024UL)
 #define ROUND_TO (4 * MIB)
 #define L1_FLAGS (PTE_P | PTE_RW | PTE_US | (1UL << 5))             /* P RW US A */
@@ -207,27 +206,6 @@ static void write_hypercall_page(uint8_t *page)
     }
 }
 
-static int setup_shared_info(struct domain *d)
-{
-    struct page_info *pg = domain_alloc_frame(d);
-    if (!pg)
-        return -ENOMEM;
-    /* The hypervisor writes this page for as long as the domain lives: hold it
-     * writable, so the guest can never make it a page table. */
-    if (get_page_and_type(pg, d->id, PGT_writable_page))
-        return -EINVAL;
-    d->shared_info_mfn = page_to_mfn(pg);
-    d->shared_info = page_to_virt(pg);
-    for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
-        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
-    d->shared_info->arch.max_pfn = d->nr_pfns;
-    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-        d->vcpus[i]->vcpu_info = &d->shared_info->vcpu_info[i];
-        d->vcpus[i]->vcpu_info_mfn = d->shared_info_mfn;
-    }
-    return 0;
-}
-
 static void setup_start_info(struct domain *d, const struct layout *l,
                              const struct domain_config *cfg, size_t ramdisk_len)
 {
@@ -292,26 +270,9 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
                 info->segments[i].guest_va + info->segments[i].memsz;
         }
 
-    d->nr_pfns = cfg->memory_mib * (MIB / PAGE_SIZE);
-    d->p2m = xmalloc_array(uint64_t, d->nr_pfns);
-    d->populated = xzalloc_array(unsigned long, DIV_ROUND_UP(d->nr_pfns, BITS_PER_LONG));
-    rc = -ENOMEM;
-    if (!d->p2m || !d->populated) {
-        snprintf(err, err_len, "out of memory for the p2m of %lu MiB", cfg->memory_mib);
+    rc = domain_populate(d, cfg->memory_mib, err, err_len);
+    if (rc)
         goto out;
-    }
-    for (uint64_t pfn = 0; pfn < d->nr_pfns; pfn++) {
-        struct page_info *pg = domain_alloc_frame(d);
-        if (!pg) {
-            snprintf(err, err_len, "not enough free memory for memory = %lu MiB",
-                     cfg->memory_mib);
-            goto out;
-        }
-        d->p2m[pfn] = page_to_mfn(pg);
-        m2p_set(d->p2m[pfn], pfn);
-        domain_set_pfn_populated(d, pfn, true);
-        d->ram_pages++;
-    }
     rc = plan_layout(d, info, ramdisk_len, &l, err, err_len);
     if (rc)
         goto out;
@@ -324,7 +285,7 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
         snprintf(err, err_len, "the kernel does not fit in its memory");
         goto out;
     }
-    rc = setup_shared_info(d);
+    rc = domain_setup_shared_info(d);
     if (!rc)
         rc = domain_event_init(d);
     if (rc) {

@@ -66,8 +66,10 @@ void pv_return_to_guest(struct cpu_regs *regs)
         if (next == cur)
             break;
         pv_vcpu_save(cur, regs);
-        if (!next) {
-            /* Nothing to run: the idle loop starts afresh below the frame. */
+        if (!next || domain_is_hvm(next->domain)) {
+            /* Nothing to run, or a vCPU that runs in a container: the idle
+             * loop starts afresh below the frame (and runs that vCPU). */
+            pc->handoff = next;
             switch_stack_and_call(percpu_work_stack(pc), cpu_idle_loop);
         }
         pv_vcpu_load(next, regs);

@@ -7,6 +7,7 @@
 #include <asm/multiboot2.h>
 #include <asm/page.h>
 #include <pv/build.h>
+#include <hvm/domain.h>
 #include <xeno/boot_domains.h>
 #include <xeno/domain.h>
 #include <xeno/domain_config.h>
@@ -72,6 +73,15 @@ static struct domain *build_one(const struct boot_module *m, const char *source)
                  cfg->ramdisk);
         goto fail_msg;
     }
+    /* A PVH vCPU's VMCS lives on the CPU that built it (hvm/domain.h). */
+    if (cfg->type == DOMAIN_PVH) {
+        char why[160];
+        if (hvm_domain_supported(why, sizeof(why))) {
+            snprintf(err, sizeof(err), "%s: %s", source, why);
+            goto fail_msg;
+        }
+        cfg->cpus = 1ULL << HVM_DOMAIN_CPU;
+    }
     if (!sched_domain_affinity(cfg->cpus)) {
         snprintf(err, sizeof(err), "%s: key 'cpus' names no online CPU (%u online)", source,
                  nr_cpus_online);
@@ -83,9 +93,10 @@ static struct domain *build_one(const struct boot_module *m, const char *source)
         goto fail_msg;
     }
     char why[200] = "";
-    rc = pv_build_domain(d, cfg, maddr_to_virt(kernel->start), kernel->end - kernel->start,
-                         ramdisk ? maddr_to_virt(ramdisk->start) : NULL,
-                         ramdisk ? ramdisk->end - ramdisk->start : 0, why, sizeof(why));
+    rc = (cfg->type == DOMAIN_PVH ? pvh_build_domain : pv_build_domain)(
+        d, cfg, maddr_to_virt(kernel->start), kernel->end - kernel->start,
+        ramdisk ? maddr_to_virt(ramdisk->start) : NULL,
+        ramdisk ? ramdisk->end - ramdisk->start : 0, why, sizeof(why));
     if (rc) {
         snprintf(err, sizeof(err), "%s: kernel '%s': %s", source, cfg->kernel, why);
         goto fail_msg;

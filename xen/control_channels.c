@@ -7,6 +7,7 @@
  * never holds a mapping that a domU's death could pull away under it, and it
  * gets no right to any other frame of the domU.
  */
+#include <asm/m2p.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
 #include <pv/mm.h>
@@ -35,12 +36,15 @@ static int unbound_port(struct domain *d, uint16_t remote, uint32_t *port)
     return rc;
 }
 
-static void grant(struct gnttab *gt, grant_ref_t ref, uint16_t to, uint64_t mfn)
+static void grant(const struct domain *d, struct gnttab *gt, grant_ref_t ref, uint16_t to,
+                  uint64_t mfn)
 {
     struct grant_entry_v1 *e = &gt->frames[0].shared[ref];
 
     e->domid = to;
-    e->frame = (uint32_t)mfn;
+    /* The frame as the granting guest would name it: a PVH guest's grants
+     * hold its own frame numbers (the M2P has them). */
+    e->frame = (uint32_t)(domain_is_hvm(d) ? m2p_get(mfn) : mfn);
     __atomic_store_n(&e->flags, GTF_permit_access, __ATOMIC_RELEASE);   /* valid last */
 }
 
@@ -66,8 +70,8 @@ int control_channels_setup(struct domain *d, uint64_t store_mfn, uint64_t consol
     g = grant_domain_of(d);
     rc = g ? gnttab_grow(&g->table, 1) : -ENOMEM;
     if (!rc) {
-        grant(&g->table, GNTTAB_RESERVED_CONSOLE, ctrl->id, console_mfn);
-        grant(&g->table, GNTTAB_RESERVED_XENSTORE, ctrl->id, store_mfn);
+        grant(d, &g->table, GNTTAB_RESERVED_CONSOLE, ctrl->id, console_mfn);
+        grant(d, &g->table, GNTTAB_RESERVED_XENSTORE, ctrl->id, store_mfn);
     }
     pv_mm_unlock(flags);
     if (rc)

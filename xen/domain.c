@@ -4,6 +4,9 @@
  * debug builds, checks that the count matches what it was given.
  */
 #include <asm/percpu.h>
+#include <xeno/errno.h>
+#include <xeno/vsnprintf.h>
+#include <asm/m2p.h>
 #include <asm/shutdown.h>
 #include <asm/smp.h>
 #include <xeno/bitops.h>
@@ -11,6 +14,7 @@
 #include <asm/time.h>
 #include <public/io/console.h>
 #include <xeno/console_input.h>
+#include <hvm/domain.h>
 #include <xeno/domain.h>
 #include <xeno/event.h>
 #include <xeno/grant_domain.h>
@@ -113,6 +117,58 @@ struct page_info *domain_alloc_frame(struct domain *d)
     page_list_add_tail(pg, &d->pages);
     d->tot_pages++;
     return pg;
+}
+
+int domain_setup_shared_info(struct domain *d)
+{
+    struct page_info *pg = domain_alloc_frame(d);
+    if (!pg)
+        return -ENOMEM;
+    /* The hypervisor writes this page for as long as the domain lives: hold it
+     * writable, so the guest can never make it a page table. */
+    if (get_page_and_type(pg, d->id, PGT_writable_page))
+        return -EINVAL;
+    d->shared_info_mfn = page_to_mfn(pg);
+    d->shared_info = page_to_virt(pg);
+    for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
+    d->shared_info->arch.max_pfn = d->nr_pfns;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        d->vcpus[i]->vcpu_info = &d->shared_info->vcpu_info[i];
+        d->vcpus[i]->vcpu_info_mfn = d->shared_info_mfn;
+    }
+    return 0;
+}
+
+int domain_populate(struct domain *d, unsigned long memory_mib, char *err, size_t err_len)
+{
+    d->nr_pfns = memory_mib * (MIB / PAGE_SIZE);
+    d->p2m = xmalloc_array(uint64_t, d->nr_pfns);
+    d->populated = xzalloc_array(unsigned long, DIV_ROUND_UP(d->nr_pfns, BITS_PER_LONG));
+    if (!d->p2m || !d->populated) {
+        snprintf(err, err_len, "out of memory for the p2m of %lu MiB", memory_mib);
+        return -ENOMEM;
+    }
+    for (uint64_t pfn = 0; pfn < d->nr_pfns; pfn++) {
+        struct page_info *pg = domain_alloc_frame(d);
+        if (!pg) {
+            snprintf(err, err_len, "not enough free memory for memory = %lu MiB", memory_mib);
+            return -ENOMEM;
+        }
+        d->p2m[pfn] = page_to_mfn(pg);
+        m2p_set(d->p2m[pfn], pfn);
+        domain_set_pfn_populated(d, pfn, true);
+        d->ram_pages++;
+    }
+    return 0;
+}
+
+int domain_frame_to_mfn(const struct domain *d, uint64_t frame, uint64_t *mfn)
+{
+    if (domain_is_hvm(d))
+        return hvm_gfn_to_mfn(d, frame, mfn);
+    *mfn = frame;
+    return 0;
 }
 
 size_t domain_xen_memory(const struct domain *d, size_t *pfn_map)
@@ -266,7 +322,8 @@ void domain_crash(struct domain *d, const char *why)
     printk("domain: d%u '%s' crashed: %s\n", d->id, d->name, why);
     if (d->state == DOMAIN_ACTIVE)
         strlcpy(d->crash.why, why, sizeof(d->crash.why));
-    if (v && v->domain == d) {
+    /* A container's vCPU: hvm_crash has just printed its whole state. */
+    if (v && v->domain == d && !v->hvm) {
         /* While it runs, its registers are in this CPU's trap frame. */
         const struct cpu_regs *r = v->on_cpu ? guest_regs() : &v->pv.regs;
         printk("domain: d%u vcpu%u rip=%016lx rsp=%016lx rflags=%016lx cs=%04lx %s mode\n",
@@ -300,6 +357,7 @@ void domain_destroy(struct domain *d)
             m->quiesced = false;
             domain_unpause(m);
         }
+    hvm_domain_destroy(d);          /* its EPT and VMCSs, before the frames they map */
     flags = pv_mm_lock();
 
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {

@@ -237,9 +237,13 @@ static int apply(struct parser *ps, const struct key_def *def, const struct valu
             cfg->type = DOMAIN_PV;
             return 0;
         }
-        if (span_equals(v->s, v->n, "pvh") || span_equals(v->s, v->n, "hvm"))
+        if (span_equals(v->s, v->n, "pvh")) {
+            cfg->type = DOMAIN_PVH;
+            return 0;
+        }
+        if (span_equals(v->s, v->n, "hvm"))
             return fail(ps, "type '%.*s' is not supported yet", (int)v->n, v->s);
-        return fail(ps, "key 'type': unknown type '%.*s%s' (expected 'pv')",
+        return fail(ps, "key 'type': unknown type '%.*s%s' (expected 'pv' or 'pvh')",
                     QUOTED(v->s, v->n));
     case SLOT_MEMORY:
         if (v->too_big || v->num < 1 || v->num > DOMAIN_MEMORY_MAX_MIB)

@@ -67,6 +67,7 @@ static void map_one(struct vcpu *v, void *arg)
     struct gnttab *rgt;
     grant_handle_t h;
     uint32_t frame;
+    uint64_t mfn;
 
     op->handle = ~0U;
     op->dev_bus_addr = 0;
@@ -77,7 +78,8 @@ static void map_one(struct vcpu *v, void *arg)
     /* No device mappings (no IOMMU, no DMA by guests) and no PTE-address
      * form; application_map needs nothing: a 64-bit PV guest's mappings are
      * all user-accessible. */
-    if (op->flags & (GNTMAP_device_map | GNTMAP_contains_pte)) {
+    if ((op->flags & (GNTMAP_device_map | GNTMAP_contains_pte)) || domain_is_hvm(d)) {
+        /* A PVH mapper would need the grant put into its p2m: not yet. */
         op->status = GNTST_general_error;
         return;
     }
@@ -102,13 +104,14 @@ static void map_one(struct vcpu *v, void *arg)
     op->status = gnttab_map(&g->maptrack, rgt, op->ref, d->id, readonly, &h, &frame);
     if (op->status != GNTST_okay)
         return;
-    if (pv_grant_map(v, op->host_addr, frame, rd->id, readonly,
+    if (domain_frame_to_mfn(rd, frame, &mfn) ||
+        pv_grant_map(v, op->host_addr, mfn, rd->id, readonly,
                      op->flags >> GNTMAP_guest_avail0_shift, &pte)) {
         gnttab_unmap(&g->maptrack, h, rgt);
         op->status = GNTST_general_error;
         return;
     }
-    g->maps[h] = (struct grant_mapping){ .host_addr = op->host_addr, .frame = frame, .pte = pte };
+    g->maps[h] = (struct grant_mapping){ .host_addr = op->host_addr, .frame = mfn, .pte = pte };
     op->handle = h;
 }
 
@@ -181,6 +184,8 @@ static int16_t copy_claim(struct domain *self, const struct gnttab_copy_ptr *p, 
         s->ref = p->u.ref;
         mfn = frame;
     }
+    if (domain_frame_to_mfn(s->d, mfn, &mfn))
+        return GNTST_bad_page;
     if (!mfn_valid(mfn) || !get_page(mfn_to_page(mfn), s->d->id))
         return GNTST_bad_page;
     s->pg = mfn_to_page(mfn);

@@ -11,6 +11,7 @@
 #include <xeno/cmdline.h>
 #include <xeno/softirq.h>
 #include <asm/smp.h>
+#include <hvm/domain.h>
 
 /* Every hypercall: number, handler, kinds that may call it, privileged only,
  * allowed inside a multicall. */
@@ -29,7 +30,7 @@
     X(__HYPERVISOR_set_timer_op, do_set_timer_op, HC_PV | HC_HVM, false, true) \
     X(__HYPERVISOR_xen_version, do_xen_version, HC_PV | HC_HVM, false, true) \
     X(__HYPERVISOR_console_io, do_console_io, HC_PV | HC_HVM, false, true) \
-    X(__HYPERVISOR_grant_table_op, do_grant_table_op, HC_PV, false, true) \
+    X(__HYPERVISOR_grant_table_op, do_grant_table_op, HC_PV | HC_HVM, false, true) \
     X(__HYPERVISOR_vm_assist, do_vm_assist, HC_PV, false, true) \
     X(__HYPERVISOR_iret, do_iret, HC_PV, false, false) \
     X(__HYPERVISOR_vcpu_op, do_vcpu_op, HC_PV | HC_HVM, false, true) \
@@ -39,6 +40,7 @@
     X(__HYPERVISOR_callback_op, do_callback_op, HC_PV, false, true) \
     X(__HYPERVISOR_event_channel_op, do_event_channel_op, HC_PV | HC_HVM, false, true) \
     X(__HYPERVISOR_physdev_op, do_physdev_op, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_hvm_op, do_hvm_op, HC_HVM, false, true) \
     X(__HYPERVISOR_domctl, do_domctl, HC_PV | HC_HVM, true, false) \
     X(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true)
 
@@ -97,6 +99,11 @@ void hypercall_continue(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint
         const uint64_t updated[6] = { a1, a2, a3, a4, a5, a6 };
         for (unsigned int i = 0; i < 6; i++)
             args[i] = updated[i];
+        return;
+    }
+    if (this_cpu()->hvm_guest) {
+        const uint64_t updated[6] = { a1, a2, a3, a4, a5, a6 };
+        hvm_hypercall_continue(updated);
         return;
     }
     struct cpu_regs *r = guest_regs();

@@ -10,6 +10,7 @@
 #include <asm/page.h>
 #include <public/memory.h>
 #include <public/xen.h>
+#include <hvm/domain.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
@@ -128,8 +129,15 @@ long do_memory_op(uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t
     case XENMEM_increase_reservation:
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
+        /* Extents are machine frames, which a PVH guest never sees. */
+        if (domain_is_hvm(d))
+            return -ENOSYS;
         return reservation(d, (unsigned int)(cmd & MEMOP_CMD_MASK), start, arg);
+    case XENMEM_add_to_physmap:
+        return hvm_add_to_physmap(d, arg);
     case XENMEM_machphys_mapping: {
+        if (domain_is_hvm(d))
+            return -ENOSYS;     /* the M2P is a PV guest's */
         struct xen_machphys_mapping m = {
             .v_start = MACH2PHYS_VIRT_START,
             .v_end = MACH2PHYS_VIRT_START + max_page * sizeof(uint64_t),

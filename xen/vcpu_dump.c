@@ -17,6 +17,7 @@
 #include <asm/page.h>
 #include <asm/paging.h>
 #include <pv/mm.h>
+#include <hvm/domain.h>
 #include <xeno/domain.h>
 #include <xeno/printk.h>
 #include <xeno/spinlock.h>
@@ -154,6 +155,15 @@ void vcpu_dump(const struct vcpu *v, const char *p, const char *note)
     unsigned int id = v->id, dom = d->id;
 
     spin_lock(&dump_lock);
+    if (v->hvm) {
+        printk("%sd%u vcpu%u %s%s%s on cpu%u%s%s\n", p, dom, id, vcpu_states[v->state],
+               v->initialised ? "" : " (never given a context)",
+               v->pause_count ? ", paused" : "", v->processor, note ? ", " : "",
+               note ? note : "");
+        hvm_domain_vcpu_dump(v, p);
+        spin_unlock(&dump_lock);
+        return;
+    }
     printk("%sd%u vcpu%u %s%s%s on cpu%u, %s mode%s%s\n", p, dom, id, vcpu_states[v->state],
            v->initialised ? "" : " (never given a context)",
            v->pause_count ? ", paused" : "", v->processor,

@@ -33,7 +33,8 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
         return -EINVAL;
     /* Not shared_info's frame: the vcpu_info there at the start holds no reference
      * of its own, and one taken now could never be told apart and dropped. */
-    if (!mfn_valid(r.mfn) || r.mfn == v->domain->shared_info_mfn)
+    if (domain_frame_to_mfn(v->domain, r.mfn, &r.mfn) ||
+        !mfn_valid(r.mfn) || r.mfn == v->domain->shared_info_mfn)
         return -EINVAL;
     /* Its own frame, held writable for as long as the hypervisor writes it, so
      * it can never become a page table meanwhile. */
@@ -64,6 +65,10 @@ static long initialise(struct vcpu *v, uint64_t arg)
 
     if (v->initialised)
         return -EEXIST;
+    /* A PVH vCPU would take Xen's vcpu_hvm_context (a 32- or 64-bit
+     * register state for its container): not yet, so only vCPU 0 runs. */
+    if (domain_is_hvm(v->domain))
+        return -EOPNOTSUPP;
     c = xmalloc(struct vcpu_guest_context);     /* 5 KiB: not on the stack */
     if (!c)
         return -ENOMEM;

@@ -35,6 +35,7 @@
 #include <pv/pv.h>
 #include <pv/mm.h>
 #include <hvm/hvm.h>
+#include <hvm/domain.h>
 
 static struct percpu bsp_percpu;
 static uint64_t banner_tsc;
@@ -48,13 +49,22 @@ _Noreturn void cpu_idle_loop(void)
         tick_check_start_this_cpu();
     }
     for (;;) {
+        struct vcpu *v = NULL;
+
         do_softirq();
         local_irq_disable();
-        if (sched_requested()) {
-            struct vcpu *v = sched_decide();
-            if (v)
-                pv_enter_from_idle(v);
+        /* A PV return path that chose a PVH vCPU left it here (pv/return.c). */
+        if (pc->handoff) {
+            v = pc->handoff;
+            pc->handoff = NULL;
+        } else if (sched_requested()) {
+            v = sched_decide();
         }
+        /* A PVH vCPU runs from here and comes back with the next choice. */
+        while (v && domain_is_hvm(v->domain))
+            v = hvm_domain_run(v);
+        if (v)
+            pv_enter_from_idle(v);
         if (softirq_pending(smp_processor_id()))
             local_irq_enable();
         else

@@ -48,16 +48,42 @@ static unsigned int index_at(uint64_t gpa, unsigned int level)
 }
 
 /* One leaf at gpa: a 2 MiB PDE (level 1) or a 4 KiB PTE (level 0). */
+static int map_leaf_at(struct vmx_container *x, uint64_t gpa, uint64_t maddr, unsigned int level,
+                      bool replace);
+
 static int map_leaf(struct vmx_container *x, uint64_t gpa, uint64_t maddr, unsigned int level)
+{
+    return map_leaf_at(x, gpa, maddr, level, false);
+}
+
+/* Turn the 2 MiB leaf *e into a table of 512 4 KiB leaves mapping the same. */
+static int split_large(struct vmx_container *x, uint64_t *e)
+{
+    uint64_t *t = alloc_table(x);
+    uint64_t base = *e & EPT_ADDR_MASK & ~(LARGE_PAGE - 1);
+
+    if (!t)
+        return -ENOMEM;
+    for (unsigned int i = 0; i < 512; i++)
+        t[i] = (base + i * PAGE_SIZE) | EPT_RWX | EPT_MT_WB;
+    *e = virt_to_maddr(t) | EPT_RWX;
+    return 0;
+}
+
+static int map_leaf_at(struct vmx_container *x, uint64_t gpa, uint64_t maddr, unsigned int level,
+                       bool replace)
 {
     uint64_t *t = x->ept_root;
 
     for (unsigned int l = 3; l > level; l--) {
-        t = next_table(x, &t[index_at(gpa, l)]);
+        uint64_t *e = &t[index_at(gpa, l)];
+        if (replace && l == 1 && (*e & EPT_LARGE) && split_large(x, e))
+            return -ENOMEM;
+        t = next_table(x, e);
         if (!t)
             return -ENOMEM;
     }
-    if (t[index_at(gpa, level)] & EPT_RWX)
+    if ((t[index_at(gpa, level)] & EPT_RWX) && !replace)
         return -EEXIST;
     t[index_at(gpa, level)] = maddr | EPT_RWX | EPT_MT_WB | (level ? EPT_LARGE : 0);
     return 0;
@@ -84,6 +110,16 @@ int vmx_map_ram(struct hvm_container *c, uint64_t gpa, uint64_t maddr, uint64_t 
     printk(LOG_DEBUG "vmx: '%s' gpa %#lx-%#lx: %lu 2MiB and %lu 4KiB EPT pages\n", c->name,
            first, first + len - 1, nr[1], nr[0]);
     return 0;
+}
+
+int vmx_map_page(struct hvm_container *c, uint64_t gpa, uint64_t maddr)
+{
+    struct vmx_container *x = to_vmx_container(c);
+    int rc = map_leaf_at(x, gpa, maddr, 0, true);
+
+    /* The old translation may be cached for this EPTP: drop it. */
+    invept((vmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE) ? INVEPT_SINGLE : INVEPT_ALL, x->eptp);
+    return rc;
 }
 
 static void msr_bitmap_allow(uint8_t *bitmap, uint32_t msr, bool read, bool write)

@@ -306,6 +306,7 @@ const struct hvm_vendor_ops vmx_vendor_ops = {
     .container_init = vmx_container_init,
     .container_destroy = vmx_container_destroy,
     .map_ram = vmx_map_ram,
+    .map_page = vmx_map_page,
     .vcpu_init = vmx_vcpu_init,
     .vcpu_destroy = vmx_vcpu_destroy,
     .enter = vmx_enter,

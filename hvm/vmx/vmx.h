@@ -67,6 +67,7 @@ void vmx_get_segment(struct hvm_vcpu *v, enum hvm_seg seg, struct hvm_segment *o
 int vmx_container_init(struct hvm_container *c);
 void vmx_container_destroy(struct hvm_container *c);
 int vmx_map_ram(struct hvm_container *c, uint64_t gpa, uint64_t maddr, uint64_t size);
+int vmx_map_page(struct hvm_container *c, uint64_t gpa, uint64_t maddr);
 
 /* exit.c */
 void vmx_enter(struct hvm_vcpu *v, struct hvm_exit *e);

@@ -1,11 +1,11 @@
 /*
  * Which guest addresses the hypervisor accepts (guest_range_ok in
- * arch/x86/include/asm/guest_access.h): every hypercall pointer goes through
+ * arch/x86/include/asm/guest_range.h): every hypercall pointer goes through
  * it before it is touched, so a range reaching into the hypervisor's L4 slots
  * 256-271, a non-canonical address or a wrap-around must be refused.
  */
 #include "harness.h"
-#include "../../arch/x86/include/asm/guest_access.h"
+#include "../../arch/x86/include/asm/guest_range.h"
 
 static const struct {
     uint64_t addr, len;

@@ -94,7 +94,7 @@ def make_parser() -> Parser:
                    "kernel, ramdisk, cmdline)")
     p.add_argument("--platform", choices=platforms.PLATFORMS,
                    help="qemu (TCG), bochs (VT-x with EPT) or kvm; default: kvm when it "
-                   "can run a VT-x guest here, else qemu")
+                   "can run a VT-x guest here, else bochs for a PVH domain and qemu otherwise")
     p.add_argument("--smp", type=_count, default=1, help="CPUs (default 1)")
     p.add_argument("--mem", type=_count, help="memory in MiB (default 256, or with "
                    "configs %d + the domains' memory if that is more)"
@@ -143,7 +143,8 @@ def make_parser() -> Parser:
 
 def runner_command(args) -> int:
     domains = domaincfg.load_all(args.configs)          # refuse before anything else
-    platform = args.platform or platforms.default_platform()
+    platform = args.platform or platforms.default_platform(
+        needs_vtx=any(d.type == "pvh" for d in domains))
     mem = args.mem or runner.memory_for(domains)
     needed = domaincfg.memory_needed(domains)
     if domains and mem < needed:

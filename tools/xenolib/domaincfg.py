@@ -176,11 +176,11 @@ def _apply(line: _Line, key: str, slot: str, want: str, kind: str, raw: bytes,
             line.fail("key 'name' must be 1-%d characters of A-Z a-z 0-9 _ . -" % NAME_MAX)
         values[slot] = _text(raw)
     elif slot == "type":
-        if raw in (b"pvh", b"hvm"):
+        if raw == b"hvm":
             line.fail("type '%s' is not supported yet" % _text(raw))
-        if raw != b"pv":
-            line.fail("key 'type': unknown type '%s' (expected 'pv')" % _quoted(raw))
-        values[slot] = "pv"
+        if raw not in (b"pv", b"pvh"):
+            line.fail("key 'type': unknown type '%s' (expected 'pv' or 'pvh')" % _quoted(raw))
+        values[slot] = _text(raw)
     elif slot == "memory":
         if not 1 <= number <= MEMORY_MAX_MIB:
             line.fail("key 'memory' must be 1-%d (MiB)" % MEMORY_MAX_MIB)

@@ -93,8 +93,12 @@ def kvm_status() -> tuple[bool, str]:
     return True, "QEMU/KVM starts a vCPU with VT-x"
 
 
-def default_platform() -> str:
-    return "kvm" if kvm_status()[0] else "qemu"
+def default_platform(needs_vtx: bool = False) -> str:
+    """KVM when it can run a VT-x guest; else QEMU TCG, or Bochs (VT-x emulated,
+    slow) when NEEDS_VTX (a PVH domain is to run)."""
+    if kvm_status()[0]:
+        return "kvm"
+    return "bochs" if needs_vtx else "qemu"
 
 
 def qemu_command(platform: str, iso: str, smp: int, mem: int, serial: str, log: str,

@@ -18,6 +18,7 @@
 #define HVM_MAX_MMIO 8
 #define HVM_MAX_PORTS 8
 #define HVM_MAX_VCPUS 4
+#define HVM_CONTAINER_PARAMS 39     /* Xen's HVM_NR_PARAMS */
 
 struct hvm_vcpu;
 struct page_info;
@@ -85,6 +86,10 @@ struct hvm_vcpu {
     } stats;
     struct hvm_exit last_exit;
     void *vendor;               /* struct vmx_vcpu */
+    void *owner;                /* the domain's struct vcpu; NULL for the self-test */
+    uint8_t upcall_vector;      /* HVMOP_set_evtchn_upcall_vector; 0: the domain's */
+    bool fpu_saved;             /* fpu holds its FPU/SSE state (hvm/domain_run.c) */
+    uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
 struct hvm_container {
@@ -100,8 +105,17 @@ struct hvm_container {
     unsigned int nr_vcpus;
     bool crashed;
     char crash_reason[256];
-    void *owner;                /* whoever created it (the self-test; later the domain) */
+    void *owner;                /* whoever created it: the self-test, or its struct domain */
     void *vendor;               /* struct vmx_container: EPT, MSR bitmap */
+    /* A domain's container maps the domain's own frames, page by page: gfn ->
+     * mfn (0: nothing there). NULL for containers with RAM slots only. */
+    uint64_t *p2m;
+    uint64_t nr_pfns;
+    /* Called before every entry (interrupts off): the domain's events become
+     * an interrupt to inject (hvm/domain_events.c). */
+    void (*before_entry)(struct hvm_vcpu *v);
+    /* A domain's HVM parameters (HVMOP_set/get_param, hvm/hvm_op.c). */
+    uint64_t params[HVM_CONTAINER_PARAMS];
 };
 
 /* An empty container with nr_vcpus vCPUs in the PVH entry state (32-bit flat
@@ -115,6 +129,12 @@ int hvm_container_add_ports(struct hvm_container *c, uint16_t first, uint16_t co
                             const struct hvm_port_ops *ops);
 /* Free every frame, table and vCPU. */
 void hvm_container_destroy(struct hvm_container *c);
+
+/* Map the frame at maddr as the 4 KiB page at gpa (a domain's container:
+ * what add_to_physmap and the builder use), replacing what was there. */
+int hvm_container_map_page(struct hvm_container *c, uint64_t gpa, uint64_t maddr);
+/* The machine address behind gpa, or -EFAULT when it is not RAM. */
+int hvm_gpa_to_maddr(const struct hvm_container *c, uint64_t gpa, uint64_t *maddr);
 
 /* Guest-physical copies; -EFAULT when any byte is not RAM. */
 int hvm_copy_to_gpa(struct hvm_container *c, uint64_t gpa, const void *src, uint64_t len);

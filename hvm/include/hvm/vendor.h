@@ -33,6 +33,9 @@ struct hvm_vendor_ops {
     int (*container_init)(struct hvm_container *c);
     void (*container_destroy)(struct hvm_container *c);
     int (*map_ram)(struct hvm_container *c, uint64_t gpa, uint64_t maddr, uint64_t size);
+    /* One 4 KiB page at gpa, replacing whatever was mapped there, with the
+     * stale translation flushed. */
+    int (*map_page)(struct hvm_container *c, uint64_t gpa, uint64_t maddr);
     int (*vcpu_init)(struct hvm_vcpu *v);
     void (*vcpu_destroy)(struct hvm_vcpu *v);
     /* Enter the guest and come back with the next exit decoded into e. */

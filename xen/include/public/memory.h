@@ -53,4 +53,18 @@ struct e820_entry {
 } __attribute__((packed));
 _Static_assert(sizeof(struct e820_entry) == 20, "e820 entry layout");
 #define E820_RAM 1
+/* XENMEM_add_to_physmap (translated guests: PVH and HVM): put a frame the
+ * hypervisor owns for the domain at one of its guest frame numbers. */
+#define XENMAPSPACE_shared_info 0
+#define XENMAPSPACE_grant_table 1
+
+struct xen_add_to_physmap {
+    uint16_t domid;             /* DOMID_SELF */
+    uint16_t size;              /* only for ranges, which we do not take */
+    uint32_t space;             /* XENMAPSPACE_* */
+    uint64_t idx;               /* which frame of that space */
+    uint64_t gpfn;              /* where it goes */
+};
+_Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap layout");
+
 #endif

@@ -27,6 +27,8 @@ enum vcpu_state { VCPU_RUNNABLE, VCPU_BLOCKED, VCPU_DOWN };
 
 struct domain;
 struct grant_domain;
+struct hvm_container;
+struct hvm_vcpu;
 
 struct vcpu {
     unsigned int id;
@@ -48,6 +50,7 @@ struct vcpu {
     uint64_t timer_period_ns;
     bool timers_ready;
     struct pv_vcpu pv;
+    struct hvm_vcpu *hvm;       /* PVH/HVM: its vCPU in the domain's container */
 };
 
 struct domain {
@@ -107,7 +110,14 @@ struct domain {
         uint64_t store_mfn, console_mfn;
     } rings;
     uint64_t shutdown_ns;                   /* when it stopped (domain_reap's grace) */
+    struct hvm_container *hvm;              /* PVH/HVM: the VT-x container it runs in */
 };
+
+/* Does the domain run in a container (PVH, HVM) rather than as PV? */
+static inline bool domain_is_hvm(const struct domain *d)
+{
+    return d->type != DOMAIN_PV;
+}
 
 extern struct domain *domain_list;
 
@@ -115,6 +125,12 @@ extern struct domain *domain_list;
 struct domain *domain_create(const struct domain_config *cfg);
 /* Give the domain one fresh frame (owner set, counted); NULL when out of memory. */
 struct page_info *domain_alloc_frame(struct domain *d);
+/* The builders' guest RAM: memory_mib of fresh frames at pfns 0.., in d->p2m
+ * and the M2P. 0, or -ENOMEM with why in err. */
+int domain_populate(struct domain *d, unsigned long memory_mib, char *err, size_t err_len);
+/* The builders' shared_info: a frame of d's the hypervisor holds writable,
+ * every vcpu_info in it masked, each vCPU's vcpu_info pointing into it. */
+int domain_setup_shared_info(struct domain *d);
 /* Mark a built domain runnable and hand its vCPU 0 to the scheduler. */
 void domain_start(struct domain *d);
 /* Stop (pause) or let run again (unpause) every vCPU of d; pauses nest. */
@@ -152,6 +168,11 @@ void domain_report_xen_memory(const struct domain *d);
 /* Does d own the frame mfn? */
 bool domain_owns_mfn(const struct domain *d, uint64_t mfn);
 struct domain *domain_by_id(uint16_t id);
+/* A frame number as d's guest names it (in a grant entry, a grant copy, a
+ * vcpu_info registration) to a machine frame: a PV guest names machine frames,
+ * a PVH guest its own guest frames. 0, or -EINVAL when a PVH guest names a
+ * frame it does not have (a PV guest's frame is checked by the caller). */
+int domain_frame_to_mfn(const struct domain *d, uint64_t frame, uint64_t *mfn);
 /* Number of domains not yet dead. */
 unsigned int domains_alive(void);
 

@@ -11,7 +11,7 @@
  *          (no escapes; no control characters inside)
  *
  * Keys:  name    required, 1-63 of [A-Za-z0-9_.-]
- *        type    "pv" (default); "pvh", "hvm" recognised but refused for now
+ *        type    "pv" (default) or "pvh" (VT-x); "hvm" recognised but refused for now
  *        memory  required, MiB, 1..65536
  *        vcpus   1..32, default 1
  *        kernel  required, image name: 1-127 of [A-Za-z0-9_.+/-]

@@ -69,6 +69,7 @@ long do_set_gdt(uint64_t frames, uint64_t entries, uint64_t, uint64_t, uint64_t,
 long do_update_descriptor(uint64_t maddr, uint64_t desc, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_physdev_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_hvm_op(uint64_t op, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t foreigndom, uint64_t, uint64_t);
 long do_event_channel_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);

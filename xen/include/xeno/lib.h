@@ -44,6 +44,7 @@
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define MIB (1024UL * 1024)
 
 #define container_of(ptr, type, member)                                       \
     ((type *)((char *)(ptr) - offsetof(type, member)))

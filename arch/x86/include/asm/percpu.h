@@ -39,6 +39,10 @@ struct percpu {
                                    * where hypercall_continue() puts its arguments */
     bool idle_started;
     bool flush_pending;           /* another CPU asked for a TLB flush (arch/x86/flush.c) */
+    /* The current vCPU runs in a VT-x container: guest addresses are its
+     * virtual addresses under its own paging (copy_{from,to}_guest). */
+    bool hvm_guest;
+    struct vcpu *handoff;         /* a PV return path's pick for the idle loop to run */
 };
 _Static_assert(offsetof(struct percpu, syscall_scratch_rsp) == PERCPU_SYSCALL_SCRATCH, "entry.S");
 _Static_assert(offsetof(struct percpu, syscall_stack_top) == PERCPU_SYSCALL_STACK_TOP, "entry.S");

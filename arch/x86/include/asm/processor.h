@@ -12,6 +12,13 @@ static inline void cpu_relax(void)
     flush_tlb_serve();
 }
 static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
+/* CR0.TS: clear before the hypervisor saves or restores a guest's FPU state;
+ * set for a PV guest that asked for lazy FPU switching (fpu_taskswitch). */
+static inline void clts(void) { __asm__ volatile("clts" ::: "memory"); }
+static inline void stts(void)
+{
+    __asm__ volatile("mov %%cr0, %%rax; or $8, %%rax; mov %%rax, %%cr0" ::: "rax", "memory");
+}
 
 static inline uint64_t rdtsc(void)
 {
