@@ -10,7 +10,8 @@
  * what comes back (EXPECT prints `FAIL: ...` on the console port when a check
  * fails); it reports the counts on the result port and ends with an access
  * outside its memory, which must crash it. With EBX = SELFTEST_RUN_TRIPLE_FAULT
- * it triple-faults instead.
+ * it triple-faults instead; with SELFTEST_RUN_BENCH it times exits
+ * (guest_bench.inc).
  *
  * All addresses are guest-physical: G(label) is where label lands once copied.
  * The image lives in the hypervisor's rodata and is never executed there.
@@ -90,6 +91,8 @@ guest_start:
         ltr %ax
         cmp $SELFTEST_RUN_TRIPLE_FAULT, %ebp
         je triple_fault
+        cmp $SELFTEST_RUN_BENCH, %ebp
+        je bench_main
         PUTS msg_hello
         call test_cpuid
         call test_msrs
@@ -490,6 +493,8 @@ check_failed:                           /* the message follows the call */
         incl G(checks_failed)
         popal
         ret
+
+#include "guest_bench.inc"
 
         .balign 8
 gdt:    .quad 0

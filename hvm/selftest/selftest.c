@@ -6,7 +6,8 @@
  * the container, then runs it again to triple-fault. It checks what the guest
  * reported and what the hypervisor counted, that no frame leaked, leaves VMX
  * operation and lets the boot go on. A failure ends the run with
- * XENO-STATUS: fail. See docs/hvm.md.
+ * XENO-STATUS: fail. `vmx_selftest=bench` adds a run that times each kind of
+ * exit (bench.c). See docs/hvm.md.
  */
 #include <asm/cpufeatures.h>
 #include <asm/shutdown.h>
@@ -22,6 +23,7 @@
 #include <xeno/softirq.h>
 #include <xeno/string.h>
 #include <xeno/vsnprintf.h>
+#include "bench.h"
 #include "selftest.h"
 
 _Static_assert(SELFTEST_HC_XEN_VERSION == __HYPERVISOR_xen_version, "guest.S");
@@ -32,8 +34,9 @@ _Static_assert(SELFTEST_HC_XEN_VERSION == __HYPERVISOR_xen_version, "guest.S");
 #define MMIO_BYTES 8
 
 /* `vmx_selftest` runs the two guest runs; `vmx_selftest=entry_failure` adds a
- * third whose VM entry must fail (the Bochs log then holds a VMENTER FAIL). */
-enum selftest_mode { SELFTEST_OFF, SELFTEST_ON, SELFTEST_ENTRY_FAILURE };
+ * third whose VM entry must fail (the Bochs log then holds a VMENTER FAIL);
+ * `vmx_selftest=bench` adds a fourth that times exits. */
+enum selftest_mode { SELFTEST_OFF, SELFTEST_ON, SELFTEST_ENTRY_FAILURE, SELFTEST_BENCH };
 static enum selftest_mode opt_vmx_selftest;
 
 static int parse_vmx_selftest(const char *value)
@@ -42,6 +45,8 @@ static int parse_vmx_selftest(const char *value)
         opt_vmx_selftest = SELFTEST_ON;
     else if (!strcmp(value, "entry_failure"))
         opt_vmx_selftest = SELFTEST_ENTRY_FAILURE;
+    else if (!strcmp(value, "bench"))
+        opt_vmx_selftest = SELFTEST_BENCH;
     else if (!strcmp(value, "off") || !strcmp(value, "0"))
         opt_vmx_selftest = SELFTEST_OFF;
     else
@@ -65,6 +70,7 @@ struct selftest_run {
     bool crashed;
     uint64_t exits[HVM_EXIT_NR];
     uint64_t gp_injected, irqs_injected, unknown_reads, unknown_writes;
+    struct selftest_bench bench;    /* the bench run's measurements */
 };
 
 static struct selftest_run *run_of(struct hvm_vcpu *v)
@@ -109,9 +115,17 @@ static void irq_write(struct hvm_vcpu *v, uint16_t port, unsigned int size, uint
     hvm_vcpu_raise_irq(v, (uint8_t)val);
 }
 
+static void bench_write(struct hvm_vcpu *v, uint16_t port, unsigned int size, uint32_t val)
+{
+    (void)port;
+    if (size == 4)
+        selftest_bench_command(&run_of(v)->bench, v, val);
+}
+
 static const struct hvm_port_ops console_ops = { .write = console_write };
 static const struct hvm_port_ops result_ops = { .write = result_write };
 static const struct hvm_port_ops irq_ops = { .write = irq_write };
+static const struct hvm_port_ops bench_ops = { .write = bench_write };
 
 /* The register page: bytes past the ID read as all-ones and ignore writes. */
 static int mmio_read(struct hvm_vcpu *v, uint64_t offset, unsigned int size, uint64_t *val)
@@ -136,7 +150,7 @@ static int mmio_write(struct hvm_vcpu *v, uint64_t offset, unsigned int size, ui
 
 static const struct hvm_mmio_ops register_ops = { .read = mmio_read, .write = mmio_write };
 
-static int build(struct hvm_container *c)
+static int build(struct hvm_container *c, unsigned int run)
 {
     uint64_t image_len = (uint64_t)(hvm_selftest_guest_end - hvm_selftest_guest_start);
     int rc;
@@ -149,12 +163,15 @@ static int build(struct hvm_container *c)
     rc = rc ?: hvm_container_add_ports(c, SELFTEST_CONSOLE_PORT, 1, &console_ops);
     rc = rc ?: hvm_container_add_ports(c, SELFTEST_RESULT_PORT, 1, &result_ops);
     rc = rc ?: hvm_container_add_ports(c, SELFTEST_IRQ_PORT, 1, &irq_ops);
+    if (run == SELFTEST_RUN_BENCH)
+        rc = rc ?: hvm_container_add_ports(c, SELFTEST_BENCH_PORT, 1, &bench_ops);
     return rc ?: hvm_copy_to_gpa(c, SELFTEST_LOAD_GPA, hvm_selftest_guest_start, image_len);
 }
 
 /* Run the vCPU as a scheduler would: resume it after preemption, wake it with
- * an interrupt when it halts, stop when its container crashes. */
-static void run_until_crash(struct hvm_vcpu *v, struct selftest_run *r)
+ * an interrupt when it halts, stop when its container crashes or when it halts
+ * after the bench run's last measurement. */
+static void run_until_end(struct hvm_vcpu *v, struct selftest_run *r)
 {
     for (unsigned int n = 0; n < MAX_RETURNS; n++) {
         switch (hvm_vcpu_run(v)) {
@@ -165,6 +182,8 @@ static void run_until_crash(struct hvm_vcpu *v, struct selftest_run *r)
             do_softirq();
             break;
         case HVM_BLOCKED:
+            if (r->bench.done)
+                return;
             r->halts++;
             hvm_vcpu_raise_irq(v, SELFTEST_WAKE_VECTOR);
             break;
@@ -185,6 +204,7 @@ static int run_guest(unsigned int run, struct selftest_run *r, char *why, size_t
     int rc;
 
     memset(r, 0, sizeof(*r));
+    selftest_bench_init(&r->bench);
     r->run = run;
     r->mmio[4] = SELFTEST_MMIO_ID & 0xff;
     r->mmio[5] = (SELFTEST_MMIO_ID >> 8) & 0xff;
@@ -195,7 +215,7 @@ static int run_guest(unsigned int run, struct selftest_run *r, char *why, size_t
         snprintf(why, len, "run %u: could not create the container", run);
         return -1;
     }
-    rc = build(c);
+    rc = build(c, run);
     if (rc) {
         hvm_container_destroy(c);
         snprintf(why, len, "run %u: could not build the container (%d)", run, rc);
@@ -205,10 +225,11 @@ static int run_guest(unsigned int run, struct selftest_run *r, char *why, size_t
     v->regs.rip = SELFTEST_LOAD_GPA;
     v->regs.gpr[HVM_GPR_RSP] = SELFTEST_STACK_TOP;
     v->regs.gpr[HVM_GPR_RBX] = run;
-    v->slice_tsc = SLICE_TSC;
+    /* No slices in the bench run: preemption-timer exits would land in the loops. */
+    v->slice_tsc = run == SELFTEST_RUN_BENCH ? 0 : SLICE_TSC;
     if (run == SELFTEST_RUN_BAD_ENTRY)
         v->regs.rflags = 0;
-    run_until_crash(v, r);
+    run_until_end(v, r);
     console_flush(r);
     hvm_print_exit_counts(v);
     r->crashed = c->crashed;
@@ -308,6 +329,15 @@ static bool check_bad_entry_run(const struct selftest_run *r, char *why, size_t 
     return true;
 }
 
+static bool check_bench_run(const struct selftest_run *r, char *why, size_t len)
+{
+    if (r->crashed) {
+        snprintf(why, len, "run 4 crashed: %s", r->crash_reason);
+        return false;
+    }
+    return selftest_bench_check(&r->bench, why, len);
+}
+
 static bool selftest(char *why, size_t len)
 {
     static struct selftest_run r;
@@ -328,6 +358,11 @@ static bool selftest(char *why, size_t len)
         if (run_guest(SELFTEST_RUN_BAD_ENTRY, &r, why, len) || !check_bad_entry_run(&r, why, len))
             return false;
         expected_crashes++;
+    }
+    if (opt_vmx_selftest == SELFTEST_BENCH) {
+        printk("vmx: selftest run 4: timing each kind of exit\n");
+        if (run_guest(SELFTEST_RUN_BENCH, &r, why, len) || !check_bench_run(&r, why, len))
+            return false;
     }
     if (hvm_crash_count - crashes != expected_crashes) {
         snprintf(why, len, "%lu containers crashed, expected %u", hvm_crash_count - crashes,

@@ -31,9 +31,10 @@
 #define SELFTEST_MMIO_ID 0x584e4f56         /* "VONX" */
 #define SELFTEST_MMIO_FINAL 0x12349aef      /* the scratch register at the end */
 
-/* Run flags, in EBX at entry. */
+/* Run flags, in EBX at entry (run 3, a failed VM entry, never runs the guest). */
 #define SELFTEST_RUN_NORMAL 1
 #define SELFTEST_RUN_TRIPLE_FAULT 2
+#define SELFTEST_RUN_BENCH 4
 
 #define SELFTEST_WAKE_VECTOR 0x30
 #define SELFTEST_HC_XEN_VERSION 17          /* __HYPERVISOR_xen_version */
@@ -49,4 +50,29 @@
 #define SELFTEST_HLT_EXITS 1
 #define SELFTEST_NPF_EXITS 11               /* 10 MMIO accesses + the outside access */
 #define SELFTEST_GP_INJECTED 5              /* 4 MSR accesses + CR4.VMXE */
+
+/* The bench run (`vmx_selftest=bench`, bench.c, guest_bench.inc): the guest
+ * times loops of each exit against twins without the exiting instruction and
+ * tells the self-test on this port, in 32-bit writes of (command << 8) | id:
+ * BEGIN before a measurement's batches, END after them (the batches' TSC
+ * cycles are then at SELFTEST_BENCH_RESULTS_GPA: per batch, the warm-up
+ * first, the loop's and its twin's as two 32-bit values), DONE at the end. */
+#define SELFTEST_BENCH_PORT 0xec
+#define SELFTEST_BENCH_BEGIN 1
+#define SELFTEST_BENCH_END 2
+#define SELFTEST_BENCH_DONE 3
+#define SELFTEST_BENCH_RESULTS_GPA 0x4000
+#define SELFTEST_BENCH_ITERATIONS 500
+#define SELFTEST_BENCH_BATCHES 9            /* after one warm-up batch */
+
+/* The measurements, in the order the guest makes them. */
+#define SELFTEST_BENCH_NOP 0                /* a nop: TSC ticks per instruction */
+#define SELFTEST_BENCH_VMCALL 1             /* xen_version(XENVER_version) */
+#define SELFTEST_BENCH_CPUID 2              /* leaf 1 */
+#define SELFTEST_BENCH_IO_IN 3              /* in al from SELFTEST_UNKNOWN_PORT */
+#define SELFTEST_BENCH_MMIO_READ 4          /* mov from the ID register */
+#define SELFTEST_BENCH_IRQ_INJECT 5         /* raise an interrupt with IF=1 */
+#define SELFTEST_BENCH_IRQ_WINDOW 6         /* raise it with IF=0, then sti */
+#define SELFTEST_BENCH_HLT_WAKE 7           /* sti; hlt, woken by the self-test */
+#define SELFTEST_BENCH_NR 8
 #endif

@@ -1,13 +1,13 @@
 """The benchmark programs of guests/bench/ still run and print well-formed `bench:` lines,
 booted exactly as `tools/xeno bench` boots them. No timing is judged here: numbers
 belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py, pvmem.py,
-grantcopy.py and evtchn.py). The
+grantcopy.py, evtchn.py and vmx_exits.py). The
 work the PV memory guest did is checked (the hypervisor's counters against what it
 issued), as `tools/xeno bench mmu_batch ptwr` checks it."""
 import pytest
 
 from xenolib import bench, guesttests
-from xenolib.benchmarks import evtchn, grantcopy, hypercall, memory, pvmem
+from xenolib.benchmarks import evtchn, grantcopy, hypercall, memory, pvmem, vmx_exits
 
 PVBENCH = guesttests.GuestTest(name="pvbench", environments=("pv64",), memory=8, vcpus=1,
                                cmdline="", expect_shutdown="poweroff", summary="")
@@ -67,7 +67,10 @@ CANNED_NATIVE = ["bench-native: ring-3 syscall benchmarks on bare metal (multibo
 CANNED_PV = ["(d1) bench: pv_null_hypercall cycles=84 min=84 max=84 iterations=2000 batches=9",
              "(d1) bench: pv_null_hypercall_page cycles=90 min=90 max=91 iterations=2000 "
              "batches=9",
-             "(d1) bench: pv_syscall_bounce cycles=560 min=560 max=600 iterations=2000 batches=9"]
+             "(d1) bench: pv_syscall_bounce cycles=560 min=560 max=600 iterations=2000 batches=9",
+             "(d1) bench: pv_cpuid_forced cycles=320 min=320 max=321 iterations=2000 batches=9",
+             "(d1) bench: pv_cpuid_native cycles=1 min=0 max=1 iterations=2000 batches=9",
+             "(d1) bench: pv_io_in cycles=310 min=310 max=311 iterations=2000 batches=9"]
 
 
 def test_parse_canned_lines():
@@ -262,3 +265,65 @@ def test_domain_memory_canned():
         (1, 44, "at creation", 16), (1, 132, "at its end", 16)]
     assert memory.problems(usages, 1) == []
     assert memory.problems(usages, 2) != []
+
+
+def test_vmx_exits_boot():
+    """One Bochs boot, as `tools/xeno bench vmx_exits` boots it: the VMX self-test's
+    bench run and pvbench print every line the benchmark reads, well-formed, and the
+    self-test (which checks each operation made the exits it should) passes."""
+    built(hypercall.PV_CONFIG)
+    result = vmx_exits.boot("debug", timeout=120)
+    show("vmx_exits boot (Bochs, debug hypervisor)", result)
+    assert result.verdict == "pass", result.message
+    assert "vmx: selftest passed" in result.lines
+    found = assert_bench_lines(result.lines, vmx_exits.ALL_NAMES)
+    assert all(found[name].domain is None for name in vmx_exits.VMX_NAMES)
+    said = [line for line in result.lines if line.startswith("bench-exits:")]
+    malformed = [line for line in said if not vmx_exits.EXITS.match(line)]
+    assert not malformed, "malformed bench-exits lines: %r" % malformed
+    assert list(vmx_exits.parse_exits(result.lines)) == list(vmx_exits.VMX_NAMES)
+    assert vmx_exits.problems(result.lines) == []
+
+
+CANNED_VMX = [
+    "vmx: selftest run 4: timing each kind of exit",
+    "bench: vmx_nop cycles=1 min=1 max=1 iterations=500 batches=9",
+    "bench-exits: vmx_nop operations=5000 irqs_injected=0",
+    "bench: vmx_vmcall cycles=1280 min=1280 max=1286 iterations=500 batches=9",
+    "bench-exits: vmx_vmcall operations=5000 hypercall=5000 irqs_injected=0",
+    "bench: vmx_cpuid cycles=960 min=960 max=966 iterations=500 batches=9",
+    "bench-exits: vmx_cpuid operations=5000 cpuid=5000 irqs_injected=0",
+    "bench: vmx_io_in cycles=930 min=930 max=931 iterations=500 batches=9",
+    "bench-exits: vmx_io_in operations=5000 io=5000 irqs_injected=0",
+    "bench: vmx_mmio_read cycles=1800 min=1800 max=1800 iterations=500 batches=9",
+    "bench-exits: vmx_mmio_read operations=5000 nested_page_fault=5000 irqs_injected=0",
+    "bench: vmx_irq_inject cycles=1100 min=1099 max=1102 iterations=500 batches=9",
+    "bench-exits: vmx_irq_inject operations=5000 ext_intr=16 io=5000 irqs_injected=5000",
+    "bench: vmx_irq_window cycles=1700 min=1700 max=1703 iterations=500 batches=9",
+    "bench-exits: vmx_irq_window operations=5000 ext_intr=4 intr_window=5000 io=5000 "
+    "irqs_injected=5000",
+    "bench: vmx_hlt_wake cycles=1000 min=1000 max=1000 iterations=500 batches=9",
+    "bench-exits: vmx_hlt_wake operations=5000 hlt=5000 irqs_injected=5000",
+    "vmx: selftest passed"]
+
+
+def test_vmx_exits_table_from_canned_lines(monkeypatch):
+    lines = CANNED_VMX + CANNED_PV
+    assert vmx_exits.problems(lines) == []
+    found = hypercall.parse(lines)
+    assert vmx_exits.calibration_problems(found) == []
+    canned = {v: (found, vmx_exits.parse_exits(lines)) for v in vmx_exits.VARIANTS}
+    monkeypatch.setattr(vmx_exits, "_measured", canned)
+    text = bench.format_table(vmx_exits.vmx_exits())
+    print(text)
+    assert "hvm/pv" in text and "hvm exits per op" in text
+
+    def row(label):
+        return next(l for l in text.splitlines() if l.lstrip().startswith(label)).split()
+    assert row("hypercall xen_version [debug]")[-5:] == [
+        "84", "1,280", "1", "hypercall", "15.238"]              # 1280 / 84
+    assert row("in al, unknown port [release]")[-4:] == ["930", "1", "io", "3.000"]  # 930 / 310
+    assert row("interrupt raised, IF=0, sti [debug]")[-11:] == [
+        "-", "1,700", "1", "intr_window", "+", "1", "io", "+", "1", "irq", "-"]
+    assert row("mmio register read [debug]")[-5:] == ["-", "1,800", "1", "nested_page_fault", "-"]
+    assert "(ext_intr exits): debug 20, release 20." in " ".join(text.split())

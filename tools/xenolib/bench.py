@@ -22,7 +22,8 @@ class Table:
     rows: list = field(default_factory=list)   # (measurement, unit, [one value per column])
     note: str = ""
     # (numerator, denominator) column names, one ratio column each; by default the
-    # last column over the first. A value of None is a side that failed: "failed".
+    # last column over the first. A value of None is a side that failed: "failed";
+    # a string is shown as it is (NOT_APPLICABLE: the side has no such operation).
     ratios: tuple = ()
 
     def add(self, measurement: str, unit: str, values: list) -> None:
@@ -37,6 +38,7 @@ class Benchmark:
 
 
 BENCHMARKS: dict = {}
+NOT_APPLICABLE = "-"
 
 
 def register(name: str, description: str):
@@ -56,13 +58,16 @@ def load() -> dict:
 
 
 def _number(value) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, float):
         return "%.2f" % value
     return "{:,}".format(value)
 
 
 def _ratio(top, bottom) -> str:
-    return "%.3f" % (top / bottom) if top is not None and bottom else "-"
+    numbers = all(isinstance(v, (int, float)) for v in (top, bottom))
+    return "%.3f" % (top / bottom) if numbers and bottom else "-"
 
 
 def format_table(table: Table) -> str:

@@ -3,7 +3,9 @@
  * `syscall`, and through the hypercall page) and a guest user-to-kernel system call
  * bounce, each timed with rdtsc. Prints one `bench:` line per measurement
  * (common/bench.h), then the runtime's verdict. The native kernel (../native/) runs
- * the same loops (common/loops.S) on bare metal for comparison.
+ * the same loops (common/loops.S) on bare metal for comparison. Last come the PV
+ * sides of the VMX exit benchmarks (exits.S): emulated and plain CPUID, and IN
+ * from an unknown port.
  */
 #include "xtest.h"
 #include "bench.h"
@@ -15,6 +17,15 @@ _Static_assert(PVBENCH_VGCF_IN_SYSCALL == VGCF_in_syscall, "pvbench.h");
 
 uint64_t pv_user_run(bench_loop loop, uint64_t iterations, uint64_t nr, uint64_t arg,
                      const void *entry);
+/* exits.S */
+uint64_t pvbench_loop_cpuid_forced(uint64_t, uint64_t, uint64_t, const void *);
+uint64_t pvbench_loop_cpuid_forced_empty(uint64_t, uint64_t, uint64_t, const void *);
+uint64_t pvbench_loop_cpuid_native(uint64_t, uint64_t, uint64_t, const void *);
+uint64_t pvbench_loop_cpuid_native_empty(uint64_t, uint64_t, uint64_t, const void *);
+uint64_t pvbench_loop_io_in(uint64_t, uint64_t, uint64_t, const void *);
+uint64_t pvbench_loop_io_in_empty(uint64_t, uint64_t, uint64_t, const void *);
+uint32_t pvbench_forced_cpuid_ecx(void);
+uint32_t pvbench_in_unknown_port(void);
 extern char pv_syscall_callback[], pv_bounce_stack_top[];
 
 static uint64_t run_in_kernel(bench_loop loop, uint64_t iterations, uint64_t nr,
@@ -52,6 +63,28 @@ static bool setup_user_mode(void)
                      hypercall(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF, 0, 0), 0);
 }
 
+/* The PV sides of `tools/xeno bench vmx_exits`, from guest kernel mode. */
+static void measure_exits(void)
+{
+    struct bench_result r;
+
+    xtest_check(pvbench_forced_cpuid_ecx() & (1U << 31),
+                "forced-emulation cpuid leaf 1 lacks the hypervisor bit");
+    r = bench_measure(run_in_kernel, pvbench_loop_cpuid_forced,
+                      pvbench_loop_cpuid_forced_empty, 0, 0, NULL);
+    report("pv_cpuid_forced", r);
+    r = bench_measure(run_in_kernel, pvbench_loop_cpuid_native,
+                      pvbench_loop_cpuid_native_empty, 0, 0, NULL);
+    report("pv_cpuid_native", r);
+    /* A PV kernel is ring 1 to the virtual IOPL: 1 lets it do port I/O. */
+    if (!expect_rc("physdev_op(set_iopl 1)", hc_set_iopl(1), 0))
+        return;
+    xtest_check(pvbench_in_unknown_port() == 0x123456ff,
+                "in al from an unknown port gave %#x", pvbench_in_unknown_port());
+    r = bench_measure(run_in_kernel, pvbench_loop_io_in, pvbench_loop_io_in_empty, 0, 0, NULL);
+    report("pv_io_in", r);
+}
+
 void test_main(void)
 {
     const void *page_entry = hypercall_page + HYPERCALL_PAGE_ENTRY_SIZE * __HYPERVISOR_xen_version;
@@ -79,4 +112,5 @@ void test_main(void)
     r = bench_measure(pv_user_run, bench_loop_syscall, bench_loop_syscall_empty,
                       BENCH_NR_NULL, 0, NULL);
     report("pv_syscall_bounce", r);
+    measure_exits();
 }

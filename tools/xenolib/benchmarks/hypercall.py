@@ -39,7 +39,8 @@ LINE = re.compile(r"^(?:\(d(\d+)\) )?bench: ([a-z][a-z0-9_]*) cycles=(\d+) min=(
                   r"max=(\d+) iterations=(\d+) batches=(\d+)$")
 # What each program prints, in this order.
 NATIVE_NAMES = ("native_syscall_bare", "native_syscall", "native_syscall_stub")
-PV_NAMES = ("pv_null_hypercall", "pv_null_hypercall_page", "pv_syscall_bounce")
+PV_NAMES = ("pv_null_hypercall", "pv_null_hypercall_page", "pv_syscall_bounce",
+            "pv_cpuid_forced", "pv_cpuid_native", "pv_io_in")
 MODES = ("icount", "wall")
 MODE_LABEL = {"icount": "icount", "wall": "TCG wall clock"}
 MODE_UNIT = {"icount": "instr", "wall": "host TSC"}
