@@ -3,6 +3,7 @@
  * from the buddy allocator, which the vendor maps into EPT/NPT), MMIO and
  * port handlers, and destruction that returns every frame.
  */
+#include <asm/m2p.h>
 #include <hvm/container.h>
 #include <hvm/vendor.h>
 #include <xeno/buddy.h>
@@ -159,7 +160,12 @@ int hvm_container_map_page(struct hvm_container *c, uint64_t gpa, uint64_t maddr
 
     if (!c->p2m || gfn >= c->nr_pfns || !IS_ALIGNED(maddr, PAGE_SIZE))
         return -EINVAL;
+    /* The M2P follows: the frame put here is now named by gfn (setup_table
+     * and control_channels read it back), the one it replaces by none. */
+    if (c->p2m[gfn] && c->p2m[gfn] != maddr >> PAGE_SHIFT)
+        m2p_set(c->p2m[gfn], M2P_INVALID);
     c->p2m[gfn] = maddr >> PAGE_SHIFT;
+    m2p_set(c->p2m[gfn], gfn);
     return hvm_vendor->map_page(c, gfn << PAGE_SHIFT, maddr);
 }
 

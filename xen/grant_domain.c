@@ -2,6 +2,7 @@
  * Per-domain grant state (xeno/grant_domain.h): creation on first use, the
  * grant-table frames, and teardown at domain destruction.
  */
+#include <asm/m2p.h>
 #include <asm/page.h>
 #include <pv/grant_map.h>
 #include <xeno/buddy.h>
@@ -40,6 +41,7 @@ static int frame_alloc(struct gnttab *gt, unsigned int i, struct gnttab_frame *f
     BUG_ON(get_page_and_type(pg, d->id, PGT_writable_page));
     f->shared = page_to_virt(pg);
     f->mfn = page_to_mfn(pg);
+    m2p_set(f->mfn, M2P_INVALID);   /* at no guest frame until add_to_physmap */
     return 0;
 }
 

@@ -78,14 +78,18 @@ static void map_one(struct vcpu *v, void *arg)
     /* No device mappings (no IOMMU, no DMA by guests) and no PTE-address
      * form; application_map needs nothing: a 64-bit PV guest's mappings are
      * all user-accessible. */
-    if ((op->flags & (GNTMAP_device_map | GNTMAP_contains_pte)) || domain_is_hvm(d)) {
-        /* A PVH mapper would need the grant put into its p2m: not yet. */
+    if (op->flags & (GNTMAP_device_map | GNTMAP_contains_pte)) {
         op->status = GNTST_general_error;
         return;
     }
     rd = peer_domain(op->dom);
     if (!rd) {
         op->status = GNTST_bad_domain;
+        return;
+    }
+    if (domain_is_hvm(d)) {
+        /* A PVH mapper would need the grant put into its p2m: not yet. */
+        op->status = GNTST_general_error;
         return;
     }
     if (!g) {
@@ -371,6 +375,12 @@ static long setup_table(struct domain *self, uint64_t uop)
             op.status = gnttab_setup_table(&g->table, op.nr_frames, mfns);
     }
     pv_mm_unlock(lock);
+    /* A PVH guest names frames by its own frame numbers: where it put each
+     * table frame with add_to_physmap (the M2P), or none yet (~0, as Xen's
+     * INVALID_GFN) for a frame it has not placed. */
+    if (g && op.status == GNTST_okay && domain_is_hvm(self))
+        for (unsigned int i = 0; i < op.nr_frames; i++)
+            mfns[i] = m2p_get(mfns[i]);
     /* The range was checked above; an unmapped or read-only page in it is
      * GNTST_bad_virt_addr, as in Xen, and -EFAULT too. */
     if (g && op.status == GNTST_okay &&
