@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from xenolib import guesttests, paths, runner
+from xenolib import guesttests, paths, platforms, runner
 from xenolib.errors import XenoError
 
 BOOTS_DIR = paths.BUILD / "guest-boots"
@@ -125,6 +125,11 @@ class GuestItem(pytest.Item):
             pytest.skip(verdict.message)
         if verdict.outcome != "pass":
             raise GuestFailure(verdict.message)
+        # Every passing VT-x run: the emulator saw no failed VM entry either.
+        if guesttests.platform_for(self.env) == "bochs":
+            failures = platforms.bochs_log_failures(result["emulator_log"])
+            if failures:
+                raise GuestFailure("the Bochs log reports: %s" % failures[:3])
 
     def report_boot(self, group, result):
         platform = guesttests.platform_for(self.env)

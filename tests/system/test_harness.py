@@ -79,3 +79,16 @@ def test_vmx_bench_exits_lines():
 def test_loadable_size_of_the_debug_build(debug_elf):
     loaded = size.loadable_size(debug_elf)
     assert 0 < loaded
+
+
+def test_bochs_log_failures_name_failed_entries_not_the_shutdown(tmp_path):
+    from xenolib import platforms
+    log = tmp_path / "bochs.log"
+    log.write_text("00000 i normal line\n"
+                   "01234 e [CPU0 ] VMENTER FAIL: VMCS guest TR invalid\n"
+                   "05678 p [UNMP ] >>PANIC<< Shutdown port: shutdown requested\n")
+    assert platforms.bochs_log_failures(log) == [
+        "01234 e [CPU0 ] VMENTER FAIL: VMCS guest TR invalid"]
+    log.write_text("05678 p [UNMP ] >>PANIC<< Shutdown port: shutdown requested\n")
+    assert platforms.bochs_log_failures(log) == []
+    assert platforms.bochs_log_failures(tmp_path / "absent.log") == []

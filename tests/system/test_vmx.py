@@ -8,6 +8,7 @@ Bochs tests come first so that pytest-xdist starts the slow boots early.
 import re
 
 from system_checks import assert_finished
+from xenolib import platforms
 
 EXIT_COUNT = re.compile(r"^hvm: vmx-selftest vcpu0 exit (\S+) (\d+)$")
 CRASH = re.compile(r"^hvm: container crashed: (.*)$")
@@ -53,10 +54,7 @@ def bochs_log(result):
 
 
 def bochs_failures(result):
-    """Failed VM entries and panics in the Bochs log; ending through the shutdown port is
-    how every Bochs run ends and does not count."""
-    return [l for l in bochs_log(result)
-            if "VMENTER FAIL" in l or (">>PANIC<<" in l and "Shutdown port" not in l)]
+    return platforms.bochs_log_failures(result.emulator_log)
 
 
 def assert_selftest_passed(result):

@@ -152,3 +152,14 @@ def write_bochsrc(run_dir: Path, iso: str, smp: int, mem: int, serial: str,
     # continue, and `quit` ends it if the simulation ever returns to the prompt.
     (run_dir / "dbg.rc").write_text("c\nquit\n")
     return [BOCHS, "-q", "-f", "bochsrc", "-rc", "dbg.rc"]
+
+
+def bochs_log_failures(log_path) -> list:
+    """Failed VM entries and panics in a Bochs log; ending through the shutdown port is
+    how every Bochs run ends and does not count. [] when there is no log."""
+    try:
+        text = Path(log_path).read_text(errors="replace")
+    except OSError:
+        return []
+    return [l for l in text.splitlines()
+            if "VMENTER FAIL" in l or (">>PANIC<<" in l and "Shutdown port" not in l)]
