@@ -15,11 +15,9 @@
 #include <public/hvm/hvm_op.h>
 #include <public/hvm/start_info.h>
 #include <pv/elf.h>
-#include <xeno/control_channels.h>
 #include <xeno/domain.h>
 #include <xeno/domain_config.h>
 #include <xeno/errno.h>
-#include <xeno/event.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
 #include <xeno/string.h>
@@ -97,10 +95,10 @@ static int write_start_info(struct domain *d, const struct domain_config *cfg, u
     return rc;
 }
 
-static int connect_rings(struct domain *d, uint64_t rings)
+static int connect_rings(struct domain *d, uint64_t rings, char *err, size_t err_len)
 {
     uint64_t store_pfn = rings >> PAGE_SHIFT, console_pfn = store_pfn + 1;
-    int rc = control_channels_setup(d, d->p2m[store_pfn], d->p2m[console_pfn]);
+    int rc = domain_setup_channels(d, d->p2m[store_pfn], d->p2m[console_pfn], err, err_len);
 
     if (rc)
         return rc;
@@ -163,19 +161,9 @@ int pvh_build_domain(struct domain *d, const struct domain_config *cfg,
         snprintf(err, err_len, "the kernel does not fit below %#lx", rings);
         goto out;
     }
-    rc = domain_setup_shared_info(d);
-    if (!rc)
-        rc = domain_event_init(d);
-    if (rc) {
-        snprintf(err, err_len, "out of memory for shared_info and event channels");
+    rc = connect_rings(d, rings, err, err_len);
+    if (rc)
         goto out;
-    }
-    rc = connect_rings(d, rings);
-    if (rc) {
-        snprintf(err, err_len, "cannot connect its xenstore and console rings to the "
-                 "control domain (%d)", rc);
-        goto out;
-    }
     /* The PVH entry state is the container's initial state; EBX and EIP here. */
     d->vcpus[0]->hvm->regs.rip = info->phys32_entry;
     d->vcpus[0]->hvm->regs.gpr[HVM_GPR_RBX] = start_at;

@@ -17,11 +17,9 @@
 #include <pv/mm.h>
 #include <pv/pt_validate.h>
 #include <xeno/bitops.h>
-#include <xeno/control_channels.h>
 #include <xeno/page_ref.h>
 #include <xeno/domain.h>
 #include <xeno/errno.h>
-#include <xeno/event.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
 #include <xeno/string.h>
@@ -285,19 +283,10 @@ int pv_build_domain(struct domain *d, const struct domain_config *cfg,
         snprintf(err, err_len, "the kernel does not fit in its memory");
         goto out;
     }
-    rc = domain_setup_shared_info(d);
-    if (!rc)
-        rc = domain_event_init(d);
-    if (rc) {
-        snprintf(err, err_len, "out of memory for shared_info and event channels");
+    rc = domain_setup_channels(d, va_mfn(d, &l, l.store), va_mfn(d, &l, l.console), err,
+                               err_len);
+    if (rc)
         goto out;
-    }
-    rc = control_channels_setup(d, va_mfn(d, &l, l.store), va_mfn(d, &l, l.console));
-    if (rc) {
-        snprintf(err, err_len, "cannot connect its xenstore and console rings to the "
-                 "control domain (%d)", rc);
-        goto out;
-    }
     rc = pin_page_tables(d, build_page_tables(d, &l), err, err_len);
     if (rc)
         goto out;

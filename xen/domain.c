@@ -15,6 +15,7 @@
 #include <public/io/console.h>
 #include <xeno/console_input.h>
 #include <hvm/domain.h>
+#include <xeno/control_channels.h>
 #include <xeno/domain.h>
 #include <xeno/event.h>
 #include <xeno/grant_domain.h>
@@ -119,7 +120,9 @@ struct page_info *domain_alloc_frame(struct domain *d)
     return pg;
 }
 
-int domain_setup_shared_info(struct domain *d)
+/* A frame of d's the hypervisor holds writable, every vcpu_info in it
+ * masked, each vCPU's vcpu_info pointing into it. */
+static int domain_setup_shared_info(struct domain *d)
 {
     struct page_info *pg = domain_alloc_frame(d);
     if (!pg)
@@ -161,6 +164,24 @@ int domain_populate(struct domain *d, unsigned long memory_mib, char *err, size_
         d->ram_pages++;
     }
     return 0;
+}
+
+int domain_setup_channels(struct domain *d, uint64_t store_mfn, uint64_t console_mfn,
+                          char *err, size_t err_len)
+{
+    int rc = domain_setup_shared_info(d);
+
+    if (!rc)
+        rc = domain_event_init(d);
+    if (rc) {
+        snprintf(err, err_len, "out of memory for shared_info and event channels");
+        return rc;
+    }
+    rc = control_channels_setup(d, store_mfn, console_mfn);
+    if (rc)
+        snprintf(err, err_len, "cannot connect its xenstore and console rings to the "
+                 "control domain (%d)", rc);
+    return rc;
 }
 
 int domain_frame_to_mfn(const struct domain *d, uint64_t frame, uint64_t *mfn)

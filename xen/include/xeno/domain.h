@@ -128,9 +128,11 @@ struct page_info *domain_alloc_frame(struct domain *d);
 /* The builders' guest RAM: memory_mib of fresh frames at pfns 0.., in d->p2m
  * and the M2P. 0, or -ENOMEM with why in err. */
 int domain_populate(struct domain *d, unsigned long memory_mib, char *err, size_t err_len);
-/* The builders' shared_info: a frame of d's the hypervisor holds writable,
- * every vcpu_info in it masked, each vCPU's vcpu_info pointing into it. */
-int domain_setup_shared_info(struct domain *d);
+/* The builders' last common step: shared_info, event channels, and the
+ * xenstore and console rings (these frames) connected to the control domain.
+ * 0, or an error with why in err. */
+int domain_setup_channels(struct domain *d, uint64_t store_mfn, uint64_t console_mfn,
+                          char *err, size_t err_len);
 /* Mark a built domain runnable and hand its vCPU 0 to the scheduler. */
 void domain_start(struct domain *d);
 /* Stop (pause) or let run again (unpause) every vCPU of d; pauses nest. */
