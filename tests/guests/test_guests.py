@@ -10,7 +10,9 @@ written under a lock by the worker that booted it.
 
 A test with `peers = N` boots N domains of its image in a boot of its own and passes
 only when every one of them passes (guesttests.judge). A test with `dom0 = 1` boots
-Domain 0's config before its own, in a boot of its own.
+Domain 0's config before its own, in a boot of its own. A test with
+`peer_environments` is one item, `NAME[pv64+pvh64]`: its peers, each in its own
+environment, in one boot.
 
 An item passes only when its domain was created, its last console line is
 `verdict: PASS`, it shut down with the manifest's reason and the run ended with
@@ -44,9 +46,9 @@ def missing_files(test, env):
     if not paths.elf("debug").is_file():
         return ("%s is missing: run `tools/xeno build` first (`tools/xeno test` builds "
                 "before testing)" % paths.elf("debug"))
-    for config in test.boot_configs(env):
-        kernel = (config.parent / "dom0-pv64.elf" if config == guesttests.DOM0_CONFIG
-                  else test.elf(env))
+    kernels = ([guesttests.DOM0_CONFIG.parent / "dom0-pv64.elf"] if test.dom0 else []) + [
+        test.elf(env, k) for k in range(len(test.configs(env)))]
+    for config, kernel in zip(test.boot_configs(env), kernels):
         if not config.is_file() or not kernel.is_file():
             return ("%s or its kernel is missing: build the guests first (scons build/guests)"
                     % config)
@@ -160,7 +162,7 @@ class GuestTests:
 
     def pytest_items(self, collector):
         for test in guesttests.discover():
-            for env in test.environments:
+            for env in test.item_environments():
                 yield GuestItem.from_parent(collector, name="%s[%s]" % (test.name, env),
                                             test=test, env=env)
 

@@ -260,6 +260,12 @@ def test_manifest(tmp_path):
     ('environments = "pv64"\npeers = 0\n', "peers must be 1 to 8"),
     ('environments = "pv64"\npeers = 9\n', "peers must be 1 to 8"),
     ('environments = "pv64"\npeers = 2\nboot = "shared"\n', "boot of its own"),
+    ('environments = "pv64 pvh64"\npeer_environments = "pv64 pvh64"\n',
+     "one environment per peer"),
+    ('environments = "pv64 pvh64"\npeers = 3\npeer_environments = "pv64 pvh64"\n',
+     "one environment per peer"),
+    ('environments = "pv64"\npeers = 2\npeer_environments = "pv64 pvh64"\n',
+     "pvh64 must also be in 'environments'"),
     ('environments = "pv64"\ndom0 = 2\n', "dom0 must be 0 or 1"),
     ('environments = "pv64"\ndom0 = 1\nboot = "shared"\n', "boot of its own"),
     ('environments = "pv64"\ndom0 = 1\nprivileged = 1\nboot = "alone"\n',
@@ -375,3 +381,45 @@ def test_dom0_judges_only_the_tests_domains():
              and not line.startswith("(d3)")]
     j = judge(lines, pair, "pv64", "pass")
     assert j.outcome == "fail" and "pair-p1" in j.message
+
+
+# ---- mixed peers: each peer in its own environment, one boot, one item
+
+def test_mixed_peers_manifest_item_configs_and_platform(tmp_path, monkeypatch):
+    t = parse_manifest(write(tmp_path, 'environments = "pv64 pvh64"\npeers = 2\n'
+                                       'peer_environments = "pv64 pvh64"\n', "mix"))
+    assert (t.peer_environments, t.boot) == (("pv64", "pvh64"), "alone")
+    assert t.item_environments() == ("pv64+pvh64",)
+    assert [c.name for c in t.configs("pv64+pvh64")] == ["mix-pv64-p0.cfg", "mix-pvh64-p1.cfg"]
+    assert [t.elf("pv64+pvh64", k).name for k in range(2)] == ["mix-pv64.elf", "mix-pvh64.elf"]
+    # SCons writes only the configs the one boot uses.
+    assert [(k, c.name) for k, c in t.built_configs("pvh64")] == [(1, "mix-pvh64-p1.cfg")]
+    assert 'type = "pvh"' in t.config_text("pvh64", 1)
+    monkeypatch.setattr(guesttests.platforms, "kvm_status", lambda: (False, "no /dev/kvm"))
+    assert guesttests.platform_for("pv64+pvh64") == "bochs"
+
+
+MIX = GuestTest(name="mix", environments=("pv64", "pvh64"), memory=8, vcpus=1, cmdline="",
+                expect_shutdown="poweroff", summary="", boot="alone", peers=2,
+                peer_environments=("pv64", "pvh64"))
+
+
+def mixed_console(types=("pv", "pvh"), said=("verdict: PASS", "verdict: PASS")):
+    lines = ["Xeno 0.1.0 (debug) x86-64 hypervisor"]
+    for k, kind in enumerate(types):
+        lines.append("domain: d%d 'mix-p%d' created (%s, 8 MiB, 1 vCPU) from mix-%s64-p%d.cfg"
+                     % (k + 1, k, kind, kind, k))
+    for k, line in enumerate(said):
+        lines += ["(d%d) %s" % (k + 1, line), "domain: d%d 'mix-p%d' shut down: poweroff"
+                  % (k + 1, k)]
+    return lines + ["xeno: all domains have ended", "XENO-STATUS: pass"]
+
+
+def test_mixed_peers_pass_only_when_both_pass_in_their_own_environments():
+    j = judge(mixed_console(), MIX, "pv64+pvh64", "pass")
+    assert j.outcome == "pass", j.message
+    j = judge(mixed_console(said=("verdict: PASS", "verdict: FAIL: no event")), MIX,
+              "pv64+pvh64", "pass")
+    assert j.outcome == "fail" and "d2 'mix-p1' verdict: FAIL: no event" in j.message
+    j = judge(mixed_console(types=("pv", "pv")), MIX, "pv64+pvh64", "pass")
+    assert j.outcome == "fail" and "created as pv, but its environment pvh64 is pvh" in j.message

@@ -21,6 +21,9 @@ domain config (`#` starts a comment; strings in double quotes):
                                    # of one environment share boots (plan_boots)
     peers = 2                      # boot this many domains of the same image together
                                    # (default 1); see "Peers" below
+    peer_environments = "pv64 pvh64"  # with peers: each peer's environment, in
+                                   # order (default: every peer in each of
+                                   # `environments` in turn); see "Mixed peers"
     privileged = 1                 # its domain (peer 0 of peers) is the control domain
                                    # (default 0; a boot of its own)
     dom0 = 1                       # boot Domain 0 (build/dom0/dom0.cfg) first, as d1,
@@ -33,6 +36,13 @@ its command line (after the manifest's) says `peer=K peers=N peer_domids=D0,D1,.
 The hypervisor numbers a boot's domains from 1 in the order of their configs, so
 peer K is domain K + 1 (PEER_FIRST_DOMID); the judge checks that it was. The item
 passes only when every peer passes on its own terms (judge_domain).
+
+Mixed peers. With `peer_environments` (one environment per peer, each also in
+`environments`, so SCons builds its image) the test is one boot in which peer K runs
+its image of the K-th environment: one item, its environment named by joining them
+with "+" (e.g. `NAME[pv64+pvh64]`, MIXED_SEP), on the platform the most demanding of
+them needs (platform_for). Peer K's config is NAME-ENVK-pK.cfg; the judge also checks
+that each peer's domain was created with its own environment's type.
 
 Domain 0. A test with `dom0 = 1` boots build/dom0/dom0.cfg (docs/dom0.md) as the
 first config of a boot of its own: Domain 0 is d1, so the test's domains (and
@@ -65,13 +75,15 @@ BOOT_CPUS = 2
 SHUTDOWN_REASONS = ("poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset")
 DEFAULTS = {"memory": 8, "vcpus": 1, "cmdline": "", "summary": "",
             "expect_shutdown": "poweroff", "boot": "shared", "crash_reason": "",
-            "peers": 1, "privileged": 0, "dom0": 0}
+            "peers": 1, "privileged": 0, "dom0": 0, "peer_environments": ""}
 BOOT_KINDS = ("shared", "alone")
 # At most this many test domains share one boot (each its own domain and config).
 SHARED_BOOT_MAX = 16
 # Domains one peers test may boot, and the domain id the first of them gets.
 PEERS_MAX = 8
 PEER_FIRST_DOMID = 1
+# Joins the peers' environments in the name of a mixed test's one item: "pv64+pvh64".
+MIXED_SEP = "+"
 # Domain 0's config (tools/dom0/SConscript, built with the guests) and its domain name.
 DOM0_CONFIG = paths.BUILD / "dom0" / "dom0.cfg"
 DOM0_NAME = "dom0"
@@ -96,11 +108,13 @@ VERDICT = re.compile(r"^verdict: (PASS|FAIL|SKIP)(?:: (.*))?$")
 def platform_for(env: str) -> str:
     """The platform ENV's boots run on: ENVIRONMENTS' choice, except that one that
     needs VT-x (Bochs) runs on KVM where the host can run a VT-x guest there
-    (platforms.default_platform), which is far faster."""
-    platform = ENVIRONMENTS[env][1]
-    if platform == "bochs":
+    (platforms.default_platform), which is far faster. A mixed ENV ("pv64+pvh64")
+    runs where its most demanding environment must: VT-x if any peer needs it (the
+    platforms that offer VT-x also run PV guests, not the other way round)."""
+    wanted = [ENVIRONMENTS[part][1] for part in env.split(MIXED_SEP)]
+    if "bochs" in wanted:
         return platforms.default_platform(needs_vtx=True)
-    return platform
+    return wanted[0]
 
 
 class ManifestError(Exception):
@@ -121,6 +135,26 @@ class GuestTest:
     peers: int = 1
     privileged: int = 0             # 1: the domain (peer 0 of a peers test) is privileged
     dom0: int = 0                   # 1: Domain 0 boots first (d1) and serves its rings
+    peer_environments: tuple = ()   # each peer's environment, for a mixed peers test
+
+    def item_environments(self) -> tuple:
+        """The environments the suite makes an item for: each of `environments`, or
+        for a mixed test just one, its peers' joined ("pv64+pvh64")."""
+        if self.peer_environments:
+            return (MIXED_SEP.join(self.peer_environments),)
+        return self.environments
+
+    @staticmethod
+    def peer_env(env: str, k: int) -> str:
+        """Peer K's own environment in ENV (an item's: mixed or not)."""
+        parts = env.split(MIXED_SEP)
+        return parts[k] if len(parts) > 1 else env
+
+    def built_configs(self, env: str) -> list:
+        """(peer, config) for each config SCons writes for single environment ENV:
+        all peers' for a test that is not mixed, else only those of peers in ENV."""
+        return [(k, config) for k, config in enumerate(self.configs(env))
+                if not self.peer_environments or self.peer_environments[k] == env]
 
     def domain_names(self) -> list:
         """The domain name of each peer (just the test's name without peers)."""
@@ -133,10 +167,10 @@ class GuestTest:
         return PEER_FIRST_DOMID + self.dom0 + k
 
     def configs(self, env: str) -> list:
-        """The domain config of each peer, in boot order."""
+        """The domain config of each peer, in boot order (ENV mixed or not)."""
         if self.peers == 1:
             return [self.config(env)]
-        return [BUILD_DIR / self.name / ("%s-%s-p%d.cfg" % (self.name, env, k))
+        return [BUILD_DIR / self.name / ("%s-%s-p%d.cfg" % (self.name, self.peer_env(env, k), k))
                 for k in range(self.peers)]
 
     def boot_configs(self, env: str) -> list:
@@ -150,8 +184,9 @@ class GuestTest:
             k, self.peers, ",".join(str(self.peer_domid(i)) for i in range(self.peers)))
         return (self.cmdline + " " + own).strip()
 
-    def elf(self, env: str) -> Path:
-        return BUILD_DIR / self.name / ("%s-%s.elf" % (self.name, env))
+    def elf(self, env: str, peer: int = 0) -> Path:
+        """The image of peer PEER in ENV (mixed or not)."""
+        return BUILD_DIR / self.name / ("%s-%s.elf" % (self.name, self.peer_env(env, peer)))
 
     def config(self, env: str) -> Path:
         return BUILD_DIR / self.name / ("%s-%s.cfg" % (self.name, env))
@@ -282,6 +317,15 @@ def parse_manifest(path: Path) -> GuestTest:
     if values["dom0"] and name == DOM0_NAME:
         raise ManifestError("%s: a test named %s cannot have dom0 (the judge tells the "
                             "domains apart by name)" % (path, DOM0_NAME))
+    peer_envs = tuple(values["peer_environments"].split())
+    if "peer_environments" in seen:
+        if values["peers"] < 2 or len(peer_envs) != values["peers"]:
+            raise ManifestError("%s: peer_environments names one environment per peer "
+                                "(peers = %d)" % (path, values["peers"]))
+        unbuilt = [env for env in peer_envs if env not in envs]
+        if unbuilt:
+            raise ManifestError("%s: peer_environments' %s must also be in 'environments' "
+                                "(which images are built)" % (path, ", ".join(unbuilt)))
     if values["peers"] > 1 or values["dom0"]:
         values["boot"] = "alone"        # its domain ids depend on it
     return GuestTest(name=name, environments=envs, memory=values["memory"],
@@ -289,7 +333,7 @@ def parse_manifest(path: Path) -> GuestTest:
                      expect_shutdown=values["expect_shutdown"], summary=values["summary"],
                      boot=values["boot"], crash_reason=values["crash_reason"],
                      peers=values["peers"], privileged=values["privileged"],
-                     dom0=values["dom0"])
+                     dom0=values["dom0"], peer_environments=peer_envs)
 
 
 def discover(tests_dir: Path = TESTS_DIR) -> list:
@@ -367,7 +411,7 @@ def judge_domain(lines: list, test: GuestTest, env: str, verdict: Optional[str],
     created = [m for m in map(DOMAIN_CREATED.match, lines) if m and m.group(2) == name]
     if not created:
         refused = [m.group(2) for m in map(DOMAIN_REFUSED.match, lines)
-                   if m and m.group(1) in (config, test.elf(env).name)]
+                   if m and m.group(1) in (config, test.elf(env, peer).name)]
         if refused:
             return Judgement("fail", "the hypervisor refused %s: %s" % (config, refused[0]))
         how = "timed out" if timed_out else ("XENO-STATUS: %s" % verdict if verdict
@@ -375,6 +419,11 @@ def judge_domain(lines: list, test: GuestTest, env: str, verdict: Optional[str],
         return Judgement("fail", "no \"domain: dN '%s' created\" line: the hypervisor did not "
                          "build the domain from %s (%s)" % (name, config, how))
     dom = int(created[0].group(1))
+    # A mixed test is only what it says if each peer ran in its own environment.
+    kind = ENVIRONMENTS[test.peer_env(env, peer)][0]
+    if created[0].group(3) != kind:
+        return Judgement("fail", "d%d '%s' was created as %s, but its environment %s is %s"
+                         % (dom, name, created[0].group(3), test.peer_env(env, peer), kind), dom)
     said = [m.group(2) for m in map(DOMAIN_CONSOLE.match, lines)
             if m and int(m.group(1)) == dom]
     said = [s.rstrip() for s in said if s.strip()]
