@@ -16,8 +16,6 @@
 #include <xeno/vsnprintf.h>
 
 #define RFLAGS_IF (1UL << 9)
-/* Flags a trap entry clears: TF, NT, RF, VM, AC. */
-#define RFLAGS_CLEAR_ON_TRAP ((1UL << 8) | (1UL << 14) | (1UL << 16) | (1UL << 17) | (1UL << 18))
 
 bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
                bool has_error, uint64_t error, bool mask_events, const char *what)
@@ -53,18 +51,25 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
     size_t len = (size_t)(f - frame) * sizeof(uint64_t);
     rsp -= len;
     if (copy_to_guest(rsp, frame, len)) {
-        snprintf(why, sizeof(why), "cannot write the %s frame at %#lx", what, rsp);
-        domain_crash(v->domain, why);
+        pv_bounce_unwritable(v, what, rsp);
         return false;
     }
     regs->rsp = rsp;
     regs->rip = handler;
     regs->cs = GUEST_CS64;
     regs->ss = GUEST_DS;
-    regs->rflags = (regs->rflags & ~RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
+    regs->rflags = (regs->rflags & ~PV_RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
     if (mask_events)
         vi->evtchn_upcall_mask = 1;
     return true;
+}
+
+void pv_bounce_unwritable(struct vcpu *v, const char *what, uint64_t rsp)
+{
+    char why[96];
+
+    snprintf(why, sizeof(why), "cannot write the %s frame at %#lx", what, rsp);
+    domain_crash(v->domain, why);
 }
 
 bool pv_bounce_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
@@ -120,6 +125,6 @@ void pv_failsafe_bounce(struct vcpu *v, struct cpu_regs *regs)
     regs->rip = cb->address;
     regs->cs = GUEST_CS64;
     regs->ss = GUEST_DS;
-    regs->rflags = (regs->rflags & ~RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
+    regs->rflags = (regs->rflags & ~PV_RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
     vi->evtchn_upcall_mask = 1;
 }
