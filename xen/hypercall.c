@@ -40,7 +40,8 @@
     X(__HYPERVISOR_event_channel_op, do_event_channel_op, HC_PV | HC_HVM, false, true) \
     X(__HYPERVISOR_physdev_op, do_physdev_op, HC_PV | HC_HVM, false, true) \
     X(__HYPERVISOR_domctl, do_domctl, HC_PV | HC_HVM, true, false) \
-    X(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true)
+    X(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_xeno_stats, do_xeno_stats, HC_PV | HC_HVM, false, true)
 
 #define ENTRY(nr, handler, kind, priv, multi) \
     [nr] = { .fn = handler, .name = #handler, .kinds = kind, .privileged = priv, .in_multicall = multi },

@@ -322,8 +322,8 @@ syscall_entry64:
  * domain). The guest gets CS and SS with RPL 3, RFLAGS clamped by
  * pv_guest_rflags(), the event mask !IF, RAX from the frame, RCX/R11 from it too
  * unless VGCF_in_syscall (then its RIP and RFLAGS, as sysretq leaves them). It
- * returns by sysretq when that gives the same (the flat CS and SS, RCX = RIP,
- * R11 = RFLAGS, no TF or RF), else by iretq. Until the commit the frame's VECTOR
+ * returns by sysretq when that gives the same (the flat CS and SS in bits 15..0,
+ * RCX = RIP, R11 = RFLAGS, no TF or RF), else by iretq. Until the commit the frame's VECTOR
  * and ERROR_CODE slots, which the general path rewrites, hold CS and SS.
  */
 .Lhypercall_iret:
@@ -340,9 +340,9 @@ syscall_entry64:
         or $3, %rdx
         or $3, %r8
         mov %r8, FRAME_ERROR_CODE(%rsp)         /* SS as it will be */
-        cmp $GUEST_CS64, %rdx                   /* the flat ones are always usable */
-        jne 4f
-        cmp $GUEST_DS, %r8
+        cmp $GUEST_CS64, %dx                    /* the flat ones are always usable */
+        jne 4f                                  /* (the CPU loads bits 15..0 alone) */
+        cmp $GUEST_DS, %r8w
         je 5f
 4:      lar %edx, %eax                          /* refused_return()'s test */
         jnz .Lsyscall_general
@@ -404,9 +404,9 @@ syscall_entry64:
         mov %rcx, %r8                           /* into guest user mode */
         toggle_mode %r8, VCPU_PV_GS_BASE_KERNEL, VCPU_PV_GS_BASE_USER, VCPU_PV_USER_L4_MFN, 0
         mov VCPU_DOMAIN(%r8), %rsi
-12:     cmpq $GUEST_CS64, FRAME_CS(%rsp)
-        jne .Liret_by_iretq
-        cmpq $GUEST_DS, FRAME_SS(%rsp)
+12:     cmpw $GUEST_CS64, FRAME_CS(%rsp)       /* what iretq would load, */
+        jne .Liret_by_iretq                     /* bits 63..16 aside */
+        cmpw $GUEST_DS, FRAME_SS(%rsp)
         jne .Liret_by_iretq
         mov FRAME_RIP(%rsp), %rax
         cmp FRAME_RCX(%rsp), %rax
