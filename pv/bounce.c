@@ -17,17 +17,32 @@
 
 #define RFLAGS_IF (1UL << 9)
 
-bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
-               bool has_error, uint64_t error, bool mask_events, const char *what)
+/* What a bounce is for, in a crash report: WHAT, or for a trap (WHAT NULL) its
+ * vector. Formatted only when a report needs it: every exception bounces. */
+struct bounce_kind {
+    const char *what;
+    unsigned int vector;
+};
+
+static const char *bounce_name(struct bounce_kind k, char *buf, size_t size)
+{
+    if (k.what)
+        return k.what;
+    snprintf(buf, size, "vector %u", k.vector);
+    return buf;
+}
+
+static bool bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler, bool has_error,
+                   uint64_t error, bool mask_events, struct bounce_kind kind)
 {
     struct vcpu_info *vi = v->vcpu_info;
     uint8_t saved_mask = vi->evtchn_upcall_mask;
     bool was_kernel = v->pv.kernel_mode;
     uint64_t frame[8], *f = frame, rsp;
-    char why[96];
+    char why[96], name[32];
 
     if (!handler) {
-        snprintf(why, sizeof(why), "no guest handler for %s", what);
+        snprintf(why, sizeof(why), "no guest handler for %s", bounce_name(kind, name, sizeof(name)));
         domain_crash(v->domain, why);
         return false;
     }
@@ -51,7 +66,7 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
     size_t len = (size_t)(f - frame) * sizeof(uint64_t);
     rsp -= len;
     if (copy_to_guest(rsp, frame, len)) {
-        pv_bounce_unwritable(v, what, rsp);
+        pv_bounce_unwritable(v, bounce_name(kind, name, sizeof(name)), rsp);
         return false;
     }
     regs->rsp = rsp;
@@ -62,6 +77,13 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
     if (mask_events)
         vi->evtchn_upcall_mask = 1;
     return true;
+}
+
+bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
+               bool has_error, uint64_t error, bool mask_events, const char *what)
+{
+    return bounce(v, regs, handler, has_error, error, mask_events,
+                  (struct bounce_kind){ .what = what });
 }
 
 void pv_bounce_unwritable(struct vcpu *v, const char *what, uint64_t rsp)
@@ -76,10 +98,9 @@ bool pv_bounce_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
                     bool has_error, uint64_t error)
 {
     const struct pv_trap *t = &v->pv.traps[vector & 0xff];
-    char what[32];
 
-    snprintf(what, sizeof(what), "vector %u", vector);
-    return pv_bounce(v, regs, t->address, has_error, error, (t->flags & 4) != 0, what);
+    return bounce(v, regs, t->address, has_error, error, (t->flags & 4) != 0,
+                  (struct bounce_kind){ .vector = vector });
 }
 
 /*
