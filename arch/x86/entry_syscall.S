@@ -5,15 +5,16 @@
  *  - a hypercall from guest kernel mode whose handler is in hypercall_pv_fast_table;
  *  - a system call from guest user mode, bounced to the guest kernel's syscall
  *    callback (pv_syscall and pv_bounce, pv/syscall.c and pv/bounce.c);
- *  - HYPERVISOR_iret from guest kernel mode to a flat CS/SS (pv/iret.c's do_iret),
- *    to user mode or back to the kernel.
+ *  - HYPERVISOR_iret from guest kernel mode (pv/iret.c's do_iret), to user mode or
+ *    back to the kernel.
  *
  * Each does every check its general path does, or falls back to it before changing
- * anything; whatever is unusual (a 32-bit call, TF or RF, a selector other than the
- * flat ones, a bad frame, pending softirqs, a scheduler request, a vCPU that may not
- * go on, an event pending) goes the general way, which then decides and reports
- * exactly as before. They return by sysretq wherever it gives what iretq would, as
- * Xen's restore_all_guest does.
+ * anything; whatever is unusual (a 32-bit call, TF or RF at entry, no callback, a
+ * frame that is unreadable or names something the general path refuses, pending
+ * softirqs, a scheduler request, a vCPU that may not go on, an event pending) goes
+ * the general way, which then decides and reports exactly as before. They return
+ * by sysretq wherever it gives what iretq would (Xen's restore_all_guest does the
+ * same), else by trap_common's iretq.
  *
  * Why they are in assembly, in one page (.text.entry, see xeno.lds.S): under QEMU
  * TCG, which the benchmarks run on, a guest system call costs mostly the two CR3
@@ -93,28 +94,28 @@
         .endm
 
 /* pv_return_to_guest()'s "nothing to do": no softirq and no scheduler request on
- * this CPU, the vCPU \v runnable and not paused, no event pending for it (checked
+ * this CPU, its vCPU runnable and not paused, no event pending for it (checked
  * whether masked or not: the general path sorts that out), its domain active.
- * Clobbers \tmp. Interrupts are off from SYSCALL to sysretq: what another CPU
- * raises meanwhile comes with an IPI, taken once the guest runs. */
-        .macro no_return_work v, tmp, fail
-        mov FRAME_ERROR_CODE(%rsp), \tmp        /* the percpu */
-        mov PERCPU_SOFTIRQ_PENDING(\tmp), \tmp
+ * \pc holds this CPU's percpu and ends up holding the domain; clobbers \tmp.
+ * Interrupts are off from SYSCALL to sysretq: what another CPU raises meanwhile
+ * comes with an IPI, taken once the guest runs. */
+        .macro no_return_work pc, tmp, fail
+        mov PERCPU_SOFTIRQ_PENDING(\pc), \tmp
         cmpq $0, (\tmp)
         jne \fail
-        mov FRAME_ERROR_CODE(%rsp), \tmp
-        mov PERCPU_SCHED_REQUESTED(\tmp), \tmp
+        mov PERCPU_SCHED_REQUESTED(\pc), \tmp
         cmpb $0, (\tmp)
         jne \fail
-        cmpl $ENTRY_VCPU_RUNNABLE, VCPU_STATE(\v)
+        mov PERCPU_CURRENT(\pc), \pc
+        cmpl $ENTRY_VCPU_RUNNABLE, VCPU_STATE(\pc)
         jne \fail
-        cmpl $0, VCPU_PAUSE_COUNT(\v)
+        cmpl $0, VCPU_PAUSE_COUNT(\pc)
         jne \fail
-        mov VCPU_VCPU_INFO(\v), \tmp
+        mov VCPU_VCPU_INFO(\pc), \tmp
         cmpb $0, VCPU_INFO_UPCALL_PENDING(\tmp)
         jne \fail
-        mov VCPU_DOMAIN(\v), \tmp
-        cmpl $ENTRY_DOMAIN_ACTIVE, DOMAIN_STATE(\tmp)
+        mov VCPU_DOMAIN(\pc), \pc
+        cmpl $ENTRY_DOMAIN_ACTIVE, DOMAIN_STATE(\pc)
         jne \fail
         .endm
 
@@ -187,32 +188,27 @@ syscall_entry64:
         mov PERCPU_CURRENT(%rcx), %rcx
         cmpb $0, VCPU_PV_KERNEL_MODE(%rcx)
         je .Lsyscall_bounce                     /* from guest user mode */
-        cmp $ENTRY_HYPERCALL_IRET, %rax
-        je .Lhypercall_iret
         cmp $ENTRY_NR_HYPERCALLS, %rax
         jae .Lsyscall_general
         lea hypercall_pv_fast_table(%rip), %r11
         mov (%r11, %rax, 8), %r11
         test %r11, %r11
-        jz .Lsyscall_general
+        jz .Lnot_in_fast_table
         mov VCPU_DOMAIN(%rcx), %rcx
         incq DOMAIN_STATS_HYPERCALLS(%rcx)
         mov %r10, %rcx                          /* the fourth argument */
         call *%r11
         cmp $-ENTRY_ERESTART, %rax
         je .Lhypercall_exit_general
-        mov FRAME_ERROR_CODE(%rsp), %rcx        /* the handler leaves current alone */
-        mov PERCPU_CURRENT(%rcx), %rcx
+        mov FRAME_ERROR_CODE(%rsp), %rcx        /* the percpu */
         no_return_work %rcx, %rdx, .Lhypercall_exit_general
         /* No handler in the table writes the frame: RIP and RFLAGS are still the
-         * ones checked above. */
-        mov %rax, FRAME_RAX(%rsp)
+         * ones checked above. rax is the result. */
 
-/* Back to the guest as the frame says, by sysretq: its RIP and RFLAGS passed the
- * checks above, CS and SS are the flat ones, rbx, rbp and r12-r15 are still the
- * guest's. */
+/* Back to the guest as the frame says, by sysretq, rax already the guest's: its
+ * RIP and RFLAGS passed the checks above, CS and SS are the flat ones, rbx, rbp
+ * and r12-r15 are still the guest's. */
 .Lsysret_to_frame:
-        mov FRAME_RAX(%rsp), %rax
         mov FRAME_RDI(%rsp), %rdi
         mov FRAME_RSI(%rsp), %rsi
         mov FRAME_RDX(%rsp), %rdx
@@ -232,6 +228,12 @@ syscall_entry64:
         mov %rax, %rsi
         call pv_hypercall_exit
         jmp restore_frame
+
+/* iret has a fast path of its own; every other call not in the table goes the
+ * general way (hypercall_dispatch gives its error or runs it). */
+.Lnot_in_fast_table:
+        cmp $ENTRY_HYPERCALL_IRET, %rax
+        je .Lhypercall_iret
 
 /* Not for a fast path: the general path, as any trap (nothing has changed yet). */
 .Lsyscall_general:
@@ -256,7 +258,8 @@ syscall_entry64:
         test %rsi, %rsi
         jz .Lsyscall_general
         canonical %rsi, %rdx, .Lsyscall_general /* registered canonical: for sysretq */
-        no_return_work %r8, %rdx, .Lsyscall_general
+        mov FRAME_ERROR_CODE(%rsp), %rdx        /* the percpu */
+        no_return_work %rdx, %r9, .Lsyscall_general
         mov VCPU_PV_KERNEL_SP(%r8), %rdi
         and $~15, %rdi
         sub $BOUNCE_SYSCALL_FRAME_SIZE, %rdi    /* the frame's address */
@@ -300,6 +303,7 @@ syscall_entry64:
         mov %rdi, FRAME_RSP(%rsp)
         mov VCPU_DOMAIN(%r8), %rdx
         incq DOMAIN_STATS_FAST_BOUNCES(%rdx)
+        mov FRAME_RAX(%rsp), %rax               /* the user's */
         jmp .Lsysret_to_frame
 
 /* A write of the bounce frame faulted (rdi: the frame's address), in kernel mode
@@ -327,7 +331,8 @@ syscall_entry64:
  * and ERROR_CODE slots, which the general path rewrites, hold CS and SS.
  */
 .Lhypercall_iret:
-        no_return_work %rcx, %rdx, .Lsyscall_general
+        mov FRAME_ERROR_CODE(%rsp), %rdx        /* the percpu */
+        no_return_work %rdx, %r8, .Lsyscall_general
         mov FRAME_RSP(%rsp), %rsi               /* the iret frame */
         guest_range %rsi, IRET_CONTEXT_SIZE, .Lsyscall_general, %rdx, %r8
 1:      mov IRET_CS(%rsi), %rdx
@@ -417,6 +422,7 @@ syscall_entry64:
         test $(ENTRY_EFLAGS_TF | ENTRY_EFLAGS_RF), %eax
         jnz .Liret_by_iretq
         incq DOMAIN_STATS_FAST_IRET_SYSRETS(%rsi)
+        mov FRAME_RAX(%rsp), %rax               /* the frame's */
         jmp .Lsysret_to_frame
 
 /* A frame sysretq cannot give (other selectors, RCX/R11 not RIP/RFLAGS, TF or
