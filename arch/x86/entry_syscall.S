@@ -188,12 +188,16 @@ syscall_entry64:
         mov PERCPU_CURRENT(%rcx), %rcx
         cmpb $0, VCPU_PV_KERNEL_MODE(%rcx)
         je .Lsyscall_bounce                     /* from guest user mode */
+        /* iret before the table: it has a path of its own, and every return of a
+         * PV kernel to user mode is one, so it does without the table's page. */
+        cmp $ENTRY_HYPERCALL_IRET, %rax
+        je .Lhypercall_iret
         cmp $ENTRY_NR_HYPERCALLS, %rax
         jae .Lsyscall_general
         lea hypercall_pv_fast_table(%rip), %r11
         mov (%r11, %rax, 8), %r11
         test %r11, %r11
-        jz .Lnot_in_fast_table
+        jz .Lsyscall_general
         mov VCPU_DOMAIN(%rcx), %rcx
         incq DOMAIN_STATS_HYPERCALLS(%rcx)
         mov %r10, %rcx                          /* the fourth argument */
@@ -228,12 +232,6 @@ syscall_entry64:
         mov %rax, %rsi
         call pv_hypercall_exit
         jmp restore_frame
-
-/* iret has a fast path of its own; every other call not in the table goes the
- * general way (hypercall_dispatch gives its error or runs it). */
-.Lnot_in_fast_table:
-        cmp $ENTRY_HYPERCALL_IRET, %rax
-        je .Lhypercall_iret
 
 /* Not for a fast path: the general path, as any trap (nothing has changed yet). */
 .Lsyscall_general:
