@@ -44,21 +44,27 @@
 #define CLEAR_ON_TRAP (ENTRY_EFLAGS_TF | ENTRY_EFLAGS_NT | ENTRY_EFLAGS_RF | \
                        ENTRY_EFLAGS_VM | ENTRY_EFLAGS_AC)
 
-/* The registers the fast paths leave out of the frame, and the two SYSCALL
- * clobbered: rcx and r11 become the frame's RIP and RFLAGS, as after a syscall. */
-        .macro save_rest
+/* The registers the fast paths leave in the CPU (the guest's still), into the
+ * frame, which then is a whole struct cpu_regs of a 64-bit SYSCALL. */
+        .macro save_callee_saved
         mov %rbx, FRAME_RBX(%rsp)
         mov %rbp, FRAME_RBP(%rsp)
         mov %r12, FRAME_R12(%rsp)
         mov %r13, FRAME_R13(%rsp)
         mov %r14, FRAME_R14(%rsp)
         mov %r15, FRAME_R15(%rsp)
+        movq $0, FRAME_ERROR_CODE(%rsp)
+        movq $VECTOR_SYSCALL64, FRAME_VECTOR(%rsp)
+        .endm
+
+/* The frame as the general path wants it: rcx and r11, which SYSCALL clobbered,
+ * are the frame's RIP and RFLAGS, as after a syscall. */
+        .macro save_rest
+        save_callee_saved
         mov FRAME_RIP(%rsp), %rcx
         mov %rcx, FRAME_RCX(%rsp)
         mov FRAME_RFLAGS(%rsp), %r11
         mov %r11, FRAME_R11(%rsp)
-        movq $0, FRAME_ERROR_CODE(%rsp)
-        movq $VECTOR_SYSCALL64, FRAME_VECTOR(%rsp)
         .endm
 
 /* An exception-table entry: a fault at \insn resumes at \fixup. */
@@ -426,14 +432,7 @@ syscall_entry64:
 /* A frame sysretq cannot give (other selectors, RCX/R11 not RIP/RFLAGS, TF or
  * RF): the whole frame, and trap_common's iretq. */
 .Liret_by_iretq:
-        mov %rbx, FRAME_RBX(%rsp)
-        mov %rbp, FRAME_RBP(%rsp)
-        mov %r12, FRAME_R12(%rsp)
-        mov %r13, FRAME_R13(%rsp)
-        mov %r14, FRAME_R14(%rsp)
-        mov %r15, FRAME_R15(%rsp)
-        movq $0, FRAME_ERROR_CODE(%rsp)
-        movq $VECTOR_SYSCALL64, FRAME_VECTOR(%rsp)
+        save_callee_saved
         jmp restore_frame
         .size syscall_entry64, . - syscall_entry64
         .globl syscall_entry64_end
