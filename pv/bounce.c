@@ -16,20 +16,33 @@
 #include <xeno/vsnprintf.h>
 
 #define RFLAGS_IF (1UL << 9)
-/* Flags a trap entry clears: TF, NT, RF, VM, AC. */
-#define RFLAGS_CLEAR_ON_TRAP ((1UL << 8) | (1UL << 14) | (1UL << 16) | (1UL << 17) | (1UL << 18))
 
-bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
-               bool has_error, uint64_t error, bool mask_events, const char *what)
+/* What a bounce is for, in a crash report: WHAT, or for a trap (WHAT NULL) its
+ * vector. Formatted only when a report needs it: every exception bounces. */
+struct bounce_kind {
+    const char *what;
+    unsigned int vector;
+};
+
+static const char *bounce_name(struct bounce_kind k, char *buf, size_t size)
+{
+    if (k.what)
+        return k.what;
+    snprintf(buf, size, "vector %u", k.vector);
+    return buf;
+}
+
+static bool bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler, bool has_error,
+                   uint64_t error, bool mask_events, struct bounce_kind kind)
 {
     struct vcpu_info *vi = v->vcpu_info;
     uint8_t saved_mask = vi->evtchn_upcall_mask;
     bool was_kernel = v->pv.kernel_mode;
     uint64_t frame[8], *f = frame, rsp;
-    char why[96];
+    char why[96], name[32];
 
     if (!handler) {
-        snprintf(why, sizeof(why), "no guest handler for %s", what);
+        snprintf(why, sizeof(why), "no guest handler for %s", bounce_name(kind, name, sizeof(name)));
         domain_crash(v->domain, why);
         return false;
     }
@@ -53,28 +66,41 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
     size_t len = (size_t)(f - frame) * sizeof(uint64_t);
     rsp -= len;
     if (copy_to_guest(rsp, frame, len)) {
-        snprintf(why, sizeof(why), "cannot write the %s frame at %#lx", what, rsp);
-        domain_crash(v->domain, why);
+        pv_bounce_unwritable(v, bounce_name(kind, name, sizeof(name)), rsp);
         return false;
     }
     regs->rsp = rsp;
     regs->rip = handler;
     regs->cs = GUEST_CS64;
     regs->ss = GUEST_DS;
-    regs->rflags = (regs->rflags & ~RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
+    regs->rflags = (regs->rflags & ~PV_RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
     if (mask_events)
         vi->evtchn_upcall_mask = 1;
     return true;
+}
+
+bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
+               bool has_error, uint64_t error, bool mask_events, const char *what)
+{
+    return bounce(v, regs, handler, has_error, error, mask_events,
+                  (struct bounce_kind){ .what = what });
+}
+
+void pv_bounce_unwritable(struct vcpu *v, const char *what, uint64_t rsp)
+{
+    char why[96];
+
+    snprintf(why, sizeof(why), "cannot write the %s frame at %#lx", what, rsp);
+    domain_crash(v->domain, why);
 }
 
 bool pv_bounce_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
                     bool has_error, uint64_t error)
 {
     const struct pv_trap *t = &v->pv.traps[vector & 0xff];
-    char what[32];
 
-    snprintf(what, sizeof(what), "vector %u", vector);
-    return pv_bounce(v, regs, t->address, has_error, error, (t->flags & 4) != 0, what);
+    return bounce(v, regs, t->address, has_error, error, (t->flags & 4) != 0,
+                  (struct bounce_kind){ .vector = vector });
 }
 
 /*
@@ -120,6 +146,6 @@ void pv_failsafe_bounce(struct vcpu *v, struct cpu_regs *regs)
     regs->rip = cb->address;
     regs->cs = GUEST_CS64;
     regs->ss = GUEST_DS;
-    regs->rflags = (regs->rflags & ~RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
+    regs->rflags = (regs->rflags & ~PV_RFLAGS_CLEAR_ON_TRAP) | RFLAGS_IF;
     vi->evtchn_upcall_mask = 1;
 }

@@ -176,6 +176,7 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
         pv_failsafe_bounce(v, frame);
 }
 
+/* entry_syscall.S's fast paths do the same (toggle_mode): keep them in step. */
 void pv_toggle_mode(struct vcpu *v)
 {
     struct pv_vcpu *pv = &v->pv;

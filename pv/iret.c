@@ -3,9 +3,12 @@
  * to user mode. The guest pushed an iret_context (RAX, R11, RCX, FLAGS, RIP,
  * CS, RFLAGS, RSP, SS, lowest first) and its rsp points at it. What it asks
  * for is clamped: CPL3, interrupts on in hardware, IOPL 0; its wish for
- * events becomes the vcpu_info event mask.
+ * events becomes the vcpu_info event mask. The common case, a readable frame
+ * with the flat CS and SS, is served by the fast path in entry_syscall.S with
+ * the same rules; this is where everything else comes.
  */
 #include <asm/desc.h>
+#include <asm/entry_offsets.h>
 #include <asm/guest_access.h>
 #include <public/xen.h>
 #include <pv/pv.h>
@@ -21,6 +24,9 @@
 #define AR_S (1U << 12)
 #define AR_CODE (1U << 11)
 #define AR_WRITABLE (1U << 9)
+_Static_assert(AR_PRESENT == ENTRY_AR_PRESENT && AR_DPL3 == ENTRY_AR_DPL3 && AR_S == ENTRY_AR_S &&
+               AR_CODE == ENTRY_AR_CODE && AR_WRITABLE == ENTRY_AR_WRITABLE,
+               "entry_syscall.S checks selectors as refused_return() does");
 
 /* The access rights of selector sel as the CPU sees them now, or 0 when it names
  * no descriptor a CPL3 selector may use. */
@@ -78,7 +84,12 @@ long do_iret(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, ui
     regs->rflags = pv_guest_rflags(ctx.rflags);
     regs->rsp = ctx.rsp;
     regs->ss = ctx.ss | 3;
-    if (!(ctx.flags & VGCF_in_syscall)) {
+    if (ctx.flags & VGCF_in_syscall) {
+        /* A return from a system call: RCX and R11 as SYSRET leaves them (Xen
+         * returns by sysretq here, and so does entry_syscall.S's fast path). */
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
+    } else {
         regs->r11 = ctx.r11;
         regs->rcx = ctx.rcx;
     }

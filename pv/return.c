@@ -45,8 +45,11 @@ void pv_return_to_guest(struct cpu_regs *regs)
 {
     struct percpu *pc = this_cpu();
 
-    /* The common case, checked without calls or atomics: nothing to do. */
-    if (!softirq_pending(pc->cpu_id) && !sched_request_pending() && can_continue(pc->current)) {
+    /* The common case, checked without calls or atomics: nothing to do. The
+     * softirq mask and scheduler flag are read through this CPU's percpu
+     * pointers to them, as entry_syscall.S does: under QEMU TCG each call out of
+     * line, after a mode switch's CR3 write, costs a code lookup. */
+    if (!*pc->softirq_pending && !*pc->sched_requested && can_continue(pc->current)) {
         pv_deliver_pending_upcall(pc->current, regs);
         return;
     }

@@ -412,11 +412,13 @@ void domain_destroy(struct domain *d)
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
     printk("domain: d%u stats: %lu hypercalls, %lu continuations, %lu page-table updates, "
            "%lu emulated page-table writes, %lu TLB flushes, %lu switches in, CPUs %#lx, "
-           "ran %lu us\n", d->id,
+           "ran %lu us, %lu fast bounces, %lu fast irets, %lu fast iret sysrets\n", d->id,
            (unsigned long)d->stats.hypercalls, (unsigned long)d->stats.continuations,
            (unsigned long)d->stats.pt_updates, (unsigned long)d->stats.emulated_pt_writes,
            (unsigned long)d->stats.tlb_flushes, (unsigned long)d->stats.switches_in,
-           (unsigned long)d->stats.cpus_used, (unsigned long)(d->stats.run_ns / 1000));
+           (unsigned long)d->stats.cpus_used, (unsigned long)(d->stats.run_ns / 1000),
+           (unsigned long)d->stats.fast_bounces, (unsigned long)d->stats.fast_irets,
+           (unsigned long)d->stats.fast_iret_sysrets);
 }
 
 /*

@@ -42,7 +42,8 @@
     X(__HYPERVISOR_physdev_op, do_physdev_op, HC_PV | HC_HVM, false, true) \
     X(__HYPERVISOR_hvm_op, do_hvm_op, HC_HVM, false, true) \
     X(__HYPERVISOR_domctl, do_domctl, HC_PV | HC_HVM, true, false) \
-    X(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true)
+    X(__HYPERVISOR_xeno_test, do_xeno_test, HC_PV | HC_HVM, false, true) \
+    X(__HYPERVISOR_xeno_stats, do_xeno_stats, HC_PV | HC_HVM, false, true)
 
 #define ENTRY(nr, handler, kind, priv, multi) \
     [nr] = { .fn = handler, .name = #handler, .kinds = kind, .privileged = priv, .in_multicall = multi },
@@ -50,10 +51,11 @@
 static const struct hypercall_entry hypercall_table[NR_HYPERCALLS] = { HYPERCALLS(ENTRY) };
 
 /*
- * The PV fast path's table (syscall_entry64 in entry.S indexes it, after its
- * bounds check): the handlers a PV guest kernel may call with no policy check
- * left to make, i.e. PV, not privileged only. iret is not here: it rewrites
- * the guest's frame, which the fast path restores only in part. A NULL entry
+ * The PV fast path's table (syscall_entry64 in entry_syscall.S indexes it, after
+ * its bounds check): the handlers a PV guest kernel may call with no policy check
+ * left to make, i.e. PV, not privileged only. iret is not here: it rewrites the
+ * guest's frame, which this path restores only in part (entry_syscall.S has a
+ * fast path of its own for it, taken before this table). A NULL entry
  * sends the call the general way (pv_syscall, hypercall_dispatch), which gives
  * the error or handles it.
  */

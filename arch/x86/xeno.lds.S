@@ -28,8 +28,16 @@ SECTIONS
     _stext = .;
     .text : AT(ADDR(.text) - XEN_VIRT_OFFSET) {
         *(.text.head)
+        /* The SYSCALL entry and its fast paths (entry_syscall.S) in a page of
+         * their own: under QEMU TCG each page touched after a guest's CR3 switch
+         * costs a software-TLB refill, and jumps within a page chain blocks. */
+        . = ALIGN(4096);
+        _stext_entry = .;
+        *(.text.entry)
+        _etext_entry = .;
         *(.text .text.*)
     } :text
+    ASSERT(_etext_entry - _stext_entry <= 4096, "entry_syscall.S's .text.entry outgrew its page")
     . = ALIGN(4096);
     _etext = .;
 

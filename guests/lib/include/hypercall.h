@@ -25,6 +25,7 @@
 
 #define XTEST_STR_(x) #x
 #define XTEST_STR(x) XTEST_STR_(x)
+#include <public/xeno_stats.h>
 
 /* update_va_mapping flags (Xen public/xen.h UVMF_*; not in our public headers yet). */
 #define UVMF_NONE 0UL
@@ -183,6 +184,12 @@ static inline long hc_xeno_test(unsigned long buf, unsigned long a2, unsigned lo
                                 unsigned long a4, unsigned long a5, unsigned long a6)
 {
     return hypercall6(__HYPERVISOR_xeno_test, buf, a2, a3, a4, a5, a6);
+}
+
+/* Xeno's own: the counters the hypervisor keeps for this domain (public/xeno_stats.h). */
+static inline long hc_xeno_stats(struct xeno_stats *st)
+{
+    return hypercall(__HYPERVISOR_xeno_stats, st, 0, 0, 0, 0, 0);
 }
 
 /* SCHEDOP_shutdown with REASON; returns only if the hypervisor refused. */

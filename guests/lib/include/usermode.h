@@ -38,6 +38,7 @@ struct user_syscall {
     struct cpu_regs *regs;
     uint64_t entry_rsp;         /* rsp at the callback: the frame's address */
     uint64_t entry_rflags;      /* RFLAGS the callback started with */
+    uint64_t entry_rcx, entry_r11;  /* rcx and r11 it started with (its RIP and RFLAGS) */
     unsigned int iret_flags;    /* for the iret back: VGCF_in_syscall (the default) or 0 */
 };
 typedef void (*user_syscall_handler)(struct user_syscall *sc);

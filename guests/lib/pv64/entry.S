@@ -70,7 +70,9 @@ trap_common:
         .globl user_syscall_entry
         .type user_syscall_entry, @function
 user_syscall_entry:
-        pushfq                          /* RFLAGS and rsp as the callback found them */
+        mov     %rcx, user_syscall_entry_rcx(%rip)  /* rcx, r11, RFLAGS and rsp */
+        mov     %r11, user_syscall_entry_r11(%rip)  /* as the callback found them */
+        pushfq
         popq    user_syscall_entry_rflags(%rip)
         mov     %rsp, user_syscall_entry_rsp(%rip)
         pop     %rcx
@@ -99,7 +101,12 @@ iret_to_frame:
         .bss
         .balign 8
         .globl user_syscall_entry_rflags, user_syscall_entry_rsp
+        .globl user_syscall_entry_rcx, user_syscall_entry_r11
 user_syscall_entry_rflags:
         .quad 0
 user_syscall_entry_rsp:
+        .quad 0
+user_syscall_entry_rcx:
+        .quad 0
+user_syscall_entry_r11:
         .quad 0

@@ -10,6 +10,7 @@ _Noreturn void user_return(long result);
 void do_user_syscall(struct cpu_regs *regs);
 extern char user_exit_insn[];
 extern uint64_t user_syscall_entry_rflags, user_syscall_entry_rsp;
+extern uint64_t user_syscall_entry_rcx, user_syscall_entry_r11;
 
 static user_syscall_handler syscall_handler;
 static bool in_user_call;
@@ -62,7 +63,8 @@ void do_user_syscall(struct cpu_regs *regs)
 {
     struct user_syscall sc = {
         .regs = regs, .entry_rsp = user_syscall_entry_rsp,
-        .entry_rflags = user_syscall_entry_rflags, .iret_flags = VGCF_in_syscall,
+        .entry_rflags = user_syscall_entry_rflags, .entry_rcx = user_syscall_entry_rcx,
+        .entry_r11 = user_syscall_entry_r11, .iret_flags = VGCF_in_syscall,
     };
 
     if (syscall_handler)

@@ -47,6 +47,12 @@ static long set_iopl_at(uint64_t ptr, void *ctx)
     return hc_physdev_op(PHYSDEVOP_set_iopl, (void *)ptr);
 }
 
+static long xeno_stats_at(uint64_t ptr, void *ctx)
+{
+    (void)ctx;
+    return hc_xeno_stats((struct xeno_stats *)ptr);
+}
+
 void test_main(void)
 {
     int reg = CALLBACKOP_register, unreg = CALLBACKOP_unregister;
@@ -72,6 +78,8 @@ void test_main(void)
                                    sizeof(struct sched_shutdown), 0);
     expect_efault_for_bad_pointers("physdev_op(set_iopl)", set_iopl_at, NULL,
                                    sizeof(struct physdev_set_iopl), 0);
+    expect_efault_for_bad_pointers("xeno_stats", xeno_stats_at, NULL, sizeof(struct xeno_stats),
+                                   BADPTR_WRITES);
 
     /* Nothing changed: the trap table still works, the IOPL is still 0. */
     ex = probe_int3();

@@ -7,9 +7,10 @@
  *     with the frame RCX, R11, RIP, CS, RFLAGS, RSP, SS (no error code): RCX/R11 the
  *     return RIP and RFLAGS, CS the user CS (RPL 3) with the saved event mask in bits
  *     32-39, RFLAGS.IF = !mask, the user's DF kept in the frame; the callback's flag
- *     decides whether entry masks events. The iret back restores RCX and R11 from the
- *     frame unless VGCF_in_syscall, every other register as it was, and lands where
- *     the frame says. No callback: #UD at the syscall instruction.
+ *     decides whether entry masks events; the callback starts with RCX and R11 its own
+ *     RIP and RFLAGS, as Xen's sysretq leaves them. The iret back restores RCX and R11
+ *     from the frame unless VGCF_in_syscall, every other register as it was, and lands
+ *     where the frame says. No callback: #UD at the syscall instruction.
  *   - int $0x80 and int3 at traps 0x80 and 3, #PF with the U bit in the error code
  *     (clear for the kernel), each on the stack_switch stack.
  *   - GS: set_segment_base's user and kernel bases are swapped with the mode; the
@@ -58,7 +59,7 @@ static uint64_t frame_top(void)
 static struct {
     bool called;
     struct cpu_regs regs;           /* as the callback found them */
-    uint64_t entry_rsp, entry_rflags;
+    uint64_t entry_rsp, entry_rflags, entry_rcx, entry_r11;
     uint8_t upcall_mask;
     uint64_t gs_word;
     long version;                   /* xen_version from the callback */
@@ -81,6 +82,8 @@ static void on_syscall(struct user_syscall *sc)
     seen.regs = *r;
     seen.entry_rsp = sc->entry_rsp;
     seen.entry_rflags = sc->entry_rflags;
+    seen.entry_rcx = sc->entry_rcx;
+    seen.entry_r11 = sc->entry_r11;
     seen.upcall_mask = xtest_vcpu_info->evtchn_upcall_mask;
     seen.gs_word = read_gs_word();
     /* Only guest kernel mode can make hypercalls: in user mode this would come back
@@ -329,6 +332,10 @@ static void check_arrival(const char *what, const struct syscall_case *c,
                 frame_top() - SYSCALL_FRAME_BYTES);
     xtest_check(r->rcx == ret && r->rip == ret, "%s: frame RCX %#lx and RIP %#lx, expected the "
                 "return address %#lx", what, r->rcx, r->rip, ret);
+    xtest_check(seen.entry_rcx == (uint64_t)user_syscall_entry &&
+                seen.entry_r11 == seen.entry_rflags, "%s: the callback started with rcx %#lx "
+                "r11 %#lx, expected its own RIP %p and RFLAGS %#lx (as sysretq leaves them)",
+                what, seen.entry_rcx, seen.entry_r11, user_syscall_entry, seen.entry_rflags);
     xtest_check((r->r11 & RFLAGS_IF) && (r->rflags & ~RFLAGS_IF) == (r->r11 & ~RFLAGS_IF),
                 "%s: frame R11 %#lx should be the user's RFLAGS (IF set), and the RFLAGS "
                 "slot %#lx the same but for IF", what, r->r11, r->rflags);

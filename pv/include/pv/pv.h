@@ -36,6 +36,8 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, uint64_t handler,
                bool has_error, uint64_t error, bool mask_events, const char *what);
 bool pv_bounce_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vector,
                     bool has_error, uint64_t error);
+/* A bounce frame for WHAT could not be written at rsp: the domain crashes. */
+void pv_bounce_unwritable(struct vcpu *v, const char *what, uint64_t rsp);
 /* The guest's selectors failed to reload: enter its failsafe callback. */
 void pv_failsafe_bounce(struct vcpu *v, struct cpu_regs *regs);
 
@@ -55,6 +57,9 @@ void pv_gdt_free_shadows(uint64_t *shadows, uint64_t entries);
  * refused part, -ENOMEM). c is the hypervisor's copy; it is modified. */
 struct vcpu_guest_context;
 int pv_vcpu_initialise(struct vcpu *v, struct vcpu_guest_context *c);
+
+/* Flags a trap entry clears: TF, NT, RF, VM, AC (entry_syscall.S's CLEAR_ON_TRAP too). */
+#define PV_RFLAGS_CLEAR_ON_TRAP ((1UL << 8) | (1UL << 14) | (1UL << 16) | (1UL << 17) | (1UL << 18))
 
 /* The RFLAGS a guest may run with, from the value it asked for: its
  * arithmetic flags, TF, DF, NT, RF, AC, VIF, VIP and ID; IF always on in

@@ -19,13 +19,18 @@ struct pv_callback {
 enum pv_callback_kind { PV_CB_EVENT, PV_CB_FAILSAFE, PV_CB_SYSCALL, PV_CB_SYSCALL32,
                         PV_CB_SYSENTER, PV_CB_NMI, PV_CB_COUNT };
 
+/*
+ * The fields from regs to gs_base_user are what a system call's trip through the
+ * fast paths of arch/x86/entry_syscall.S reads and writes; they stay within the
+ * vCPU's first page (struct vcpu is page-aligned), so under QEMU TCG that trip
+ * refills one TLB entry for them, not two. traps[] (4 KiB) therefore comes last.
+ */
 struct pv_vcpu {
     struct cpu_regs regs;       /* guest registers while the vCPU is not on a CPU */
     bool kernel_mode;           /* guest kernel (true) or guest user mode */
     uint64_t kernel_l4_mfn;     /* CR3 in kernel mode (NEW_BASEPTR) */
     uint64_t user_l4_mfn;       /* CR3 in user mode (NEW_USER_BASEPTR); 0 = none */
     uint64_t kernel_ss, kernel_sp;          /* stack_switch */
-    struct pv_trap traps[256];              /* set_trap_table */
     struct pv_callback callbacks[PV_CB_COUNT];
     uint64_t fs_base, gs_base_kernel, gs_base_user;
     uint16_t ds, es, fs, gs;                /* selectors, saved on context switch */
@@ -41,5 +46,6 @@ struct pv_vcpu {
     uint64_t cr4;                           /* CR4 as the guest sees it (mov to/from CR4) */
     uint8_t fpu_state[512] __attribute__((aligned(16)));   /* fxsave area */
     bool fpu_saved;
+    struct pv_trap traps[256];              /* set_trap_table */
 };
 #endif

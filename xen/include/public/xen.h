@@ -53,6 +53,9 @@
  * the guest buffer in the first one and returns 6, so guest tests can check
  * the whole six-register hypercall ABI. */
 #define __HYPERVISOR_xeno_test 56
+/* Xeno-specific: copies the calling domain's counters (struct xeno_stats,
+ * public/xeno_stats.h) to the guest buffer in its argument. */
+#define __HYPERVISOR_xeno_stats 57
 #define NR_HYPERCALLS 64
 
 /* console_io commands. */

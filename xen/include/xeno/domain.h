@@ -88,6 +88,12 @@ struct domain {
         uint64_t cpus_used;                 /* bit n: a vCPU of it ran on CPU n */
         uint64_t switches_in;               /* times one of its vCPUs was loaded onto a CPU */
         uint64_t run_ns;                    /* CPU time its vCPUs got, by the scheduler's count */
+        /* The fast paths of arch/x86/entry_syscall.S: user-mode system calls bounced
+         * to the syscall callback, and iret hypercalls completed there (some of
+         * them by sysretq). The general path counts neither. */
+        uint64_t fast_bounces;
+        uint64_t fast_irets;
+        uint64_t fast_iret_sysrets;
     } stats;
     /* The guest kernel's executable ELF segments: stack words inside them make
      * the call-trace guess of a crash report (xen/vcpu_dump.c). */

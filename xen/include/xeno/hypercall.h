@@ -58,6 +58,7 @@ long do_vm_assist(uint64_t cmd, uint64_t type, uint64_t, uint64_t, uint64_t, uin
 long do_multicall(uint64_t list, uint64_t count, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t, uint64_t, uint64_t);
 long do_xeno_test(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
+long do_xeno_stats(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6);
 long do_set_trap_table(uint64_t list, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_callback_op(uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_stack_switch(uint64_t ss, uint64_t sp, uint64_t, uint64_t, uint64_t, uint64_t);
