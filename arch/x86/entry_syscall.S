@@ -435,5 +435,3 @@ syscall_entry64:
         save_callee_saved
         jmp restore_frame
         .size syscall_entry64, . - syscall_entry64
-        .globl syscall_entry64_end
-syscall_entry64_end:
