@@ -3,9 +3,11 @@
  * to user mode. The guest pushed an iret_context (RAX, R11, RCX, FLAGS, RIP,
  * CS, RFLAGS, RSP, SS, lowest first) and its rsp points at it. What it asks
  * for is clamped: CPL3, interrupts on in hardware, IOPL 0; its wish for
- * events becomes the vcpu_info event mask. The common case, a readable frame
- * with the flat CS and SS, is served by the fast path in entry_syscall.S with
- * the same rules; this is where everything else comes.
+ * events becomes the vcpu_info event mask. The fast path in entry_syscall.S
+ * serves every frame this function would accept, by the same rules, unless
+ * something is pending for the vCPU or the call came with TF or RF set; what
+ * comes here is those, and every frame it would refuse (refused here, with
+ * these words).
  */
 #include <asm/desc.h>
 #include <asm/entry_offsets.h>

@@ -7,7 +7,6 @@
 #include <asm/desc.h>
 #include <asm/percpu_offsets.h>
 #include <asm/syscall.h>
-#include <asm/entry_offsets.h>
 
 #define TRAP_FRAME_RIP_OFFSET (17 * 8)          /* offsetof(struct cpu_regs, rip) */
 

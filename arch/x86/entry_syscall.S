@@ -23,8 +23,9 @@
  * reached by a return or an indirect jump a hash lookup. The general path touches
  * some 20 pages and reaches some 30 blocks that way per mode switch; these paths
  * touch the code page, the stack, the percpu, the vCPU, its domain and vcpu_info, the
- * softirq and scheduler flags and the guest's stack, and their only such block
- * boundaries are the wrmsr and CR3 writes themselves.
+ * softirq and scheduler flags, the guest's stack (and the GDT when the guest's own
+ * selectors are checked), and their only such block boundaries are the SYSCALL, the
+ * wrmsr and CR3 writes and the return (docs/benchmarks.md, linux_micro).
  *
  * The frame is the one an interrupt from CPL3 makes (struct cpu_regs), so
  * trap_common's return (restore_frame, entry.S) serves the general path. Guest
@@ -435,5 +436,3 @@ syscall_entry64:
         save_callee_saved
         jmp restore_frame
         .size syscall_entry64, . - syscall_entry64
-        .globl syscall_entry64_end
-syscall_entry64_end:
