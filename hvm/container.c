@@ -1,7 +1,8 @@
 /*
  * Containers: creation with their vCPUs, guest-physical memory (RAM slots
- * from the buddy allocator, which the vendor maps into EPT/NPT), MMIO and
- * port handlers, and destruction that returns every frame.
+ * from the buddy allocator, or a domain's frames through its p2m, which the
+ * vendor maps into EPT/NPT), MMIO and port handlers, and destruction that
+ * returns every frame it allocated.
  */
 #include <asm/m2p.h>
 #include <hvm/container.h>

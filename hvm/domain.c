@@ -14,8 +14,6 @@
 #include <xeno/printk.h>
 #include <xeno/vsnprintf.h>
 
-void hvm_domain_before_entry(struct hvm_vcpu *hv);     /* hvm/domain_events.c */
-
 /* VMX stays on on the domains' CPU from the first PVH domain on. */
 static bool cpu_ready;
 

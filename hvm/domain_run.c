@@ -23,8 +23,6 @@
 
 #define RFLAGS_IF (1UL << 9)
 
-bool hvm_domain_upcall_due(const struct vcpu *v);     /* hvm/domain_events.c */
-
 static bool can_continue(const struct vcpu *v)
 {
     return v->state == VCPU_RUNNABLE && v->pause_count == 0 &&
@@ -97,20 +95,15 @@ static void run_once(struct vcpu *v)
 {
     struct hvm_vcpu *hv = v->hvm;
 
+    enum hvm_action action;
+
     hv->state = HVM_VCPU_RUNNABLE;
-    switch (hvm_vcpu_run(hv)) {
-    case HVM_CRASHED:
-        local_irq_disable();
+    action = hvm_vcpu_run(hv);          /* returns with interrupts on */
+    local_irq_disable();
+    if (action == HVM_CRASHED)
         domain_crash(v->domain, hv->container->crash_reason);
-        break;
-    case HVM_BLOCKED:
-        local_irq_disable();
+    else if (action == HVM_BLOCKED)
         sched_block_unless(v, halt_woken, NULL);
-        break;
-    default:
-        local_irq_disable();
-        break;
-    }
 }
 
 struct vcpu *hvm_domain_run(struct vcpu *v)

@@ -3,9 +3,9 @@
  * maps with EPT/NPT, MMIO regions and I/O ports served by handlers), and per
  * vCPU the registers, pending events and exit counters.
  *
- * A container is what a PVH or HVM domain will run in; today the VMX
- * self-test creates them directly (see docs/hvm.md for how domains and the
- * scheduler take this over).
+ * A container is what a PVH domain runs in (hvm/domain.c: its RAM is the
+ * domain's own frames, through p2m), or the VMX self-test's guest (RAM slots
+ * of its own); docs/hvm.md.
  */
 #ifndef HVM_CONTAINER_H
 #define HVM_CONTAINER_H

@@ -41,10 +41,12 @@ int pvh_build_domain(struct domain *d, const struct domain_config *cfg,
                      const void *kernel, size_t kernel_len,
                      const void *ramdisk, size_t ramdisk_len, char *err, size_t err_len);
 
-/* Guest-virtual copies for the vCPU being served on this CPU: its own page
- * tables translate va (hvm/guest_access.c). 0 or -EFAULT. */
-int hvm_copy_from_guest_virt(void *dst, uint64_t va, size_t n);
-int hvm_copy_to_guest_virt(uint64_t va, const void *src, size_t n);
+/* Events into a PVH vCPU (hvm/domain_events.c): are events pending that it
+ * has a vector for; and the container's before_entry hook that holds that
+ * vector for injection. (Guest-virtual copies: asm/guest_access.h.) */
+struct hvm_vcpu;
+bool hvm_domain_upcall_due(const struct vcpu *v);
+void hvm_domain_before_entry(struct hvm_vcpu *hv);
 
 /* A -ERESTART'ed hypercall of the current PVH vCPU resumes with these. */
 void hvm_hypercall_continue(const uint64_t args[6]);

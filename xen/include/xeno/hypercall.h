@@ -1,5 +1,5 @@
 /*
- * The one hypercall table PV and (later) HVM guests share. Each entry says
+ * The one hypercall table PV and PVH (HVM) guests share. Each entry says
  * which kinds of guest may call it and whether only a privileged domain may;
  * anything else, and any number past the table, is -ENOSYS (or -EPERM).
  * docs/abi.md lists every entry with its arguments and errors.
