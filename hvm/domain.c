@@ -14,7 +14,7 @@
 #include <xeno/printk.h>
 #include <xeno/vsnprintf.h>
 
-/* VMX stays on on the domains' CPU from the first PVH domain on. */
+/* VMX stays on on every CPU from the first PVH domain on. */
 static bool cpu_ready;
 
 int hvm_domain_supported(char *why, size_t len)
@@ -23,7 +23,7 @@ int hvm_domain_supported(char *why, size_t len)
 
     if (cpu_ready)
         return 0;
-    if (hvm_cpu_up(reason, sizeof(reason))) {
+    if (hvm_all_cpus_up(reason, sizeof(reason))) {
         snprintf(why, len, "type 'pvh' needs VT-x with EPT and unrestricted guest: %s",
                  reason);
         return -ENODEV;
@@ -57,10 +57,6 @@ int hvm_domain_init(struct domain *d, char *why, size_t len)
     struct hvm_container *c;
     int rc;
 
-    if (smp_processor_id() != HVM_DOMAIN_CPU) {
-        snprintf(why, len, "PVH domains are built on CPU %u", HVM_DOMAIN_CPU);
-        return -EINVAL;
-    }
     if (d->nr_vcpus > HVM_MAX_VCPUS) {
         snprintf(why, len, "a PVH domain has at most %u vCPUs", HVM_MAX_VCPUS);
         return -EINVAL;

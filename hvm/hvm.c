@@ -29,6 +29,15 @@ int hvm_cpu_up(char *why, size_t len)
     return hvm_vendor->cpu_up(why, len);
 }
 
+int hvm_all_cpus_up(char *why, size_t len)
+{
+    if (!hvm_available()) {
+        snprintf(why, len, "no usable VT-x on this CPU");
+        return -ENODEV;
+    }
+    return hvm_vendor->all_cpus_up(why, len);
+}
+
 void hvm_cpu_down(void)
 {
     if (hvm_vendor)

@@ -73,14 +73,13 @@ static struct domain *build_one(const struct boot_module *m, const char *source)
                  cfg->ramdisk);
         goto fail_msg;
     }
-    /* A PVH vCPU's VMCS lives on the CPU that built it (hvm/domain.h). */
+    /* Refused before anything is built when the CPUs cannot run it. */
     if (cfg->type == DOMAIN_PVH) {
         char why[160];
         if (hvm_domain_supported(why, sizeof(why))) {
             snprintf(err, sizeof(err), "%s: %s", source, why);
             goto fail_msg;
         }
-        cfg->cpus = 1ULL << HVM_DOMAIN_CPU;
     }
     if (!sched_domain_affinity(cfg->cpus)) {
         snprintf(err, sizeof(err), "%s: key 'cpus' names no online CPU (%u online)", source,

@@ -5,7 +5,7 @@
  */
 #include <asm/apic.h>
 #include <asm/desc.h>
-#include <asm/flush.h>
+#include <asm/cpu_call.h>
 #include <asm/guest_access.h>
 #include <asm/irq.h>
 #include <asm/panic.h>
@@ -157,7 +157,7 @@ static void do_interrupt(struct cpu_regs *regs)
         return;
     case VECTOR_SOFTIRQ_IPI:
         lapic_eoi();                    /* the softirq runs on the way back to idle */
-        flush_tlb_serve();              /* and a TLB flush asked of this CPU, now */
+        cpu_calls_serve();              /* and what another CPU asked of this one, now */
         return;
     case VECTOR_STOP_IPI:
         local_irq_disable();

@@ -117,8 +117,8 @@ int vmx_map_page(struct hvm_container *c, uint64_t gpa, uint64_t maddr)
     struct vmx_container *x = to_vmx_container(c);
     int rc = map_leaf_at(x, gpa, maddr, 0, true);
 
-    /* The old translation may be cached for this EPTP: drop it. */
-    invept((vmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE) ? INVEPT_SINGLE : INVEPT_ALL, x->eptp);
+    /* The old translation may be cached for this EPTP on any CPU: drop it. */
+    vmx_invept_everywhere(x->eptp);
     return rc;
 }
 
@@ -168,8 +168,8 @@ void vmx_container_destroy(struct hvm_container *c)
 
     if (!x)
         return;
-    /* No cached translation may outlive the frames it points at. */
-    invept((vmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE) ? INVEPT_SINGLE : INVEPT_ALL, x->eptp);
+    /* No cached translation, on any CPU, may outlive the frames it points at. */
+    vmx_invept_everywhere(x->eptp);
     while ((pg = page_list_remove_head(&x->ept_tables)) != NULL)
         free_frames(pg, 0);
     free_xenheap_pages(x->ept_root, 0);

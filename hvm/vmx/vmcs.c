@@ -48,15 +48,18 @@
 #define PVH_SEL_CODE 0x08
 #define PVH_SEL_DATA 0x10
 
-static uint16_t next_vpid = 1;
+static uint16_t next_vpid;
 
+/* VPIDs may be reused (after 65535 vCPUs): a vCPU's VPID is flushed on each
+ * CPU it lands on (vmx_vcpu_load), so nothing an earlier owner left is seen. */
 static uint16_t vpid_alloc(void)
 {
-    if (next_vpid == 0) {       /* wrapped: forget every tagged translation */
-        invvpid(INVVPID_ALL, 0);
-        next_vpid = 1;
-    }
-    return next_vpid++;
+    uint16_t vpid;
+
+    do                          /* VPID 0 is the host's */
+        vpid = __atomic_add_fetch(&next_vpid, 1, __ATOMIC_RELAXED);
+    while (vpid == 0);
+    return vpid;
 }
 
 void vmx_write_host_state(void)
@@ -186,14 +189,12 @@ int vmx_vcpu_init(struct hvm_vcpu *v)
     /* A fresh VMCS must be VMCLEARed before its first VMPTRLD (24.11.3). */
     if (!vmclear(x->vmcs_maddr))
         return -EIO;
+    /* Loading it is a landing: its VPID is flushed here. Its EPTP's
+     * translations were flushed everywhere when an earlier container with
+     * the same root went (vmx_container_destroy). */
     vmx_vcpu_load(v);
     write_controls(v);
     write_guest_state(v);
-    /* Nothing may be cached under this VPID or EPTP from an earlier owner. */
-    invvpid((vmx_caps.ept_vpid & VPID_CAP_INVVPID_SINGLE) ? INVVPID_SINGLE : INVVPID_ALL,
-            x->vpid);
-    invept((vmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE) ? INVEPT_SINGLE : INVEPT_ALL,
-           to_vmx_container(v->container)->eptp);
     return vmx_field_errors == errors ? 0 : -EIO;
 }
 
@@ -203,10 +204,7 @@ void vmx_vcpu_destroy(struct hvm_vcpu *v)
 
     if (!x)
         return;
-    vmclear(x->vmcs_maddr);     /* flushes it to memory and makes it not current */
-    vmx_vcpu_unload(v);
-    invvpid((vmx_caps.ept_vpid & VPID_CAP_INVVPID_SINGLE) ? INVVPID_SINGLE : INVVPID_ALL,
-            x->vpid);
+    vmx_vmcs_deactivate(v);     /* wherever it is active; then it is memory only */
     free_frames(mfn_to_page(x->vmcs_maddr >> PAGE_SHIFT), 0);
     xfree(x);
     v->vendor = NULL;

@@ -3,6 +3,7 @@
  * (Vol. 3D appendix A), VMX operation on and off (Vol. 3C 23.7-23.8), making
  * a vCPU's VMCS current, and the vendor ops table the shared code calls.
  */
+#include <asm/cpu_call.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
@@ -26,6 +27,8 @@ static struct {
     uint64_t cr4_before;
     struct hvm_vcpu *current;   /* whose VMCS is current here */
 } vmx_cpu[NR_CPUS];
+/* The CPUs in VMX operation (bit n: CPU n): where an EPT change is flushed. */
+static uint64_t vmx_on_cpus;
 
 
 uint64_t vmcs_read(uint32_t field)
@@ -141,29 +144,44 @@ static int enable_feature_control(char *why, size_t len)
     return 0;
 }
 
-int vmx_cpu_up(char *why, size_t len)
+/* Caps are read once: every CPU of a machine reports the same (a mix would
+ * be a machine we do not support). */
+static int caps_once(char *why, size_t len)
 {
-    unsigned int cpu = smp_processor_id();
-    uint64_t cr0, cr4;
-    struct page_info *pg;
-    uint32_t *region;
+    static bool read;
     int rc;
 
-    if (vmx_cpu[cpu].vmxon_maddr)
+    if (read)
         return 0;
     rc = read_caps(why, len);
-    rc = rc ?: enable_feature_control(why, len);
-    if (rc)
-        return rc;
-    pg = alloc_frames(0);
-    if (!pg) {
-        snprintf(why, len, "out of memory for the VMXON region");
-        return -ENOMEM;
-    }
+    if (!rc)
+        read = true;
+    return rc;
+}
+
+static struct page_info *alloc_vmxon_region(void)
+{
+    struct page_info *pg = alloc_frames(0);
+    uint32_t *region;
+
+    if (!pg)
+        return NULL;
     region = page_to_virt(pg);
     memset(region, 0, PAGE_SIZE);
     region[0] = (uint32_t)(vmx_caps.basic & VMX_BASIC_REVISION_MASK);
+    return pg;
+}
 
+/* VMXON on this CPU with a region the caller allocated: the remote half runs
+ * in interrupt context (asm/cpu_call.h), where we do not allocate. */
+static int enter_vmx_here(struct page_info *pg, char *why, size_t len)
+{
+    unsigned int cpu = smp_processor_id();
+    uint64_t cr0, cr4;
+    int rc = enable_feature_control(why, len);
+
+    if (rc)
+        return rc;
     /* CR0 and CR4 must hold the bits fixed in VMX operation (23.8). */
     cr0 = (read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1;
     write_cr0(cr0);
@@ -172,16 +190,78 @@ int vmx_cpu_up(char *why, size_t len)
     write_cr4(cr4);
     if (!vmxon((uint64_t)page_to_mfn(pg) << PAGE_SHIFT)) {
         write_cr4(vmx_cpu[cpu].cr4_before);
-        free_frames(pg, 0);
         snprintf(why, len, "VMXON failed");
         return -EIO;
     }
     vmx_cpu[cpu].vmxon_maddr = (uint64_t)page_to_mfn(pg) << PAGE_SHIFT;
     vmx_cpu[cpu].current = NULL;
+    __atomic_fetch_or(&vmx_on_cpus, 1ULL << cpu, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+struct remote_vmxon {
+    struct page_info *region;
+    int rc;
+    char why[96];
+};
+
+static void enter_vmx_remote(void *arg)
+{
+    struct remote_vmxon *r = arg;
+
+    r->rc = enter_vmx_here(r->region, r->why, sizeof(r->why));
+}
+
+int vmx_cpu_up(char *why, size_t len)
+{
+    unsigned int cpu = smp_processor_id();
+    struct page_info *pg;
+    int rc;
+
+    if (vmx_cpu[cpu].vmxon_maddr)
+        return 0;
+    rc = caps_once(why, len);
+    if (rc)
+        return rc;
+    pg = alloc_vmxon_region();
+    if (!pg) {
+        snprintf(why, len, "out of memory for the VMXON region");
+        return -ENOMEM;
+    }
+    rc = enter_vmx_here(pg, why, len);
+    if (rc) {
+        free_frames(pg, 0);
+        return rc;
+    }
     printk(LOG_DEBUG "vmx: cpu%u in VMX operation, revision %#lx, controls pin %#x cpu %#x "
            "cpu2 %#x exit %#x entry %#x\n", cpu, vmx_caps.basic & VMX_BASIC_REVISION_MASK,
            vmx_caps.pin, vmx_caps.cpu, vmx_caps.cpu2, vmx_caps.exit, vmx_caps.entry);
     return 0;
+}
+
+int vmx_all_cpus_up(char *why, size_t len)
+{
+    int rc = vmx_cpu_up(why, len);
+    uint64_t online = cpu_online_mask();
+
+    for (unsigned int cpu = 0; !rc && online >> cpu; cpu++) {
+        struct remote_vmxon r = { .rc = 0 };
+
+        if (!(online >> cpu & 1) || vmx_cpu[cpu].vmxon_maddr)
+            continue;
+        r.region = alloc_vmxon_region();
+        if (!r.region) {
+            snprintf(why, len, "out of memory for CPU %u's VMXON region", cpu);
+            return -ENOMEM;
+        }
+        cpu_call_one(cpu, enter_vmx_remote, &r);
+        rc = r.rc;
+        if (rc) {
+            free_frames(r.region, 0);
+            snprintf(why, len, "CPU %u: %s", cpu, r.why);
+        }
+    }
+    return rc;
 }
 
 void vmx_cpu_down(void)
@@ -191,6 +271,7 @@ void vmx_cpu_down(void)
     if (!vmx_cpu[cpu].vmxon_maddr)
         return;
     /* Every VMCS must be cleared (vmx_vcpu_destroy) before VMX goes off. */
+    __atomic_fetch_and(&vmx_on_cpus, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
     vmxoff();
     write_cr4(vmx_cpu[cpu].cr4_before);
     free_frames(mfn_to_page(vmx_cpu[cpu].vmxon_maddr >> PAGE_SHIFT), 0);
@@ -198,32 +279,65 @@ void vmx_cpu_down(void)
     vmx_cpu[cpu].current = NULL;
 }
 
+/* VMCLEAR v's VMCS here, where it is active (maybe from another CPU's
+ * request: v runs nowhere meanwhile). */
+static void vmcs_clear_here(void *arg)
+{
+    struct hvm_vcpu *v = arg;
+    unsigned int cpu = smp_processor_id();
+
+    if (!vmclear(to_vmx(v)->vmcs_maddr))
+        panic("vmx: VMCLEAR of %#lx failed", to_vmx(v)->vmcs_maddr);
+    if (vmx_cpu[cpu].current == v)
+        vmx_cpu[cpu].current = NULL;
+}
+
+void vmx_vmcs_deactivate(struct hvm_vcpu *v)
+{
+    struct vmx_vcpu *x = to_vmx(v);
+
+    if (x->cpu < 0)
+        return;
+    /* A VMCS active on one CPU must not be loaded on another (24.11.1):
+     * VMCLEAR writes its cached state back to memory there. */
+    cpu_call_one((unsigned int)x->cpu, vmcs_clear_here, v);
+    x->cpu = -1;
+    x->launched = false;        /* after VMCLEAR only VMLAUNCH enters (24.11.3) */
+}
+
 void vmx_vcpu_load(struct hvm_vcpu *v)
 {
     struct vmx_vcpu *x = to_vmx(v);
     unsigned int cpu = smp_processor_id();
+    bool lands = x->cpu != (int)cpu;
 
     if (vmx_cpu[cpu].current == v)
         return;
-    /* Moving between CPUs needs a VMCLEAR on the old one first (an IPI);
-     * vCPUs stay on the CPU that created them until the scheduler does that. */
-    BUG_ON(x->cpu >= 0 && x->cpu != (int)cpu);
+    if (lands)
+        vmx_vmcs_deactivate(v);
     if (!vmptrld(x->vmcs_maddr))
         panic("vmx: VMPTRLD of %#lx failed", x->vmcs_maddr);
     vmx_cpu[cpu].current = v;
-    if (x->cpu != (int)cpu) {
+    if (lands) {
         x->cpu = (int)cpu;
+        x->landings++;
         vmx_write_host_state();
+        /* Guest translations this CPU cached under its VPID on an earlier stay
+         * (or for an earlier owner of the VPID) may be stale now. */
+        invvpid((vmx_caps.ept_vpid & VPID_CAP_INVVPID_SINGLE) ? INVVPID_SINGLE : INVVPID_ALL,
+                x->vpid);
     }
 }
 
-/* Forget v's VMCS on this CPU (after VMCLEAR). */
-void vmx_vcpu_unload(struct hvm_vcpu *v)
+static void invept_here(void *arg)
 {
-    unsigned int cpu = smp_processor_id();
+    invept((vmx_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE) ? INVEPT_SINGLE : INVEPT_ALL,
+           *(const uint64_t *)arg);
+}
 
-    if (vmx_cpu[cpu].current == v)
-        vmx_cpu[cpu].current = NULL;
+void vmx_invept_everywhere(uint64_t eptp)
+{
+    cpu_call_mask(__atomic_load_n(&vmx_on_cpus, __ATOMIC_SEQ_CST), invept_here, &eptp);
 }
 
 static const char *const insn_errors[] = {
@@ -302,6 +416,7 @@ const struct hvm_vendor_ops vmx_vendor_ops = {
     .name = "vmx",
     .npf_name = "EPT violation",
     .cpu_up = vmx_cpu_up,
+    .all_cpus_up = vmx_all_cpus_up,
     .cpu_down = vmx_cpu_down,
     .container_init = vmx_container_init,
     .container_destroy = vmx_container_destroy,

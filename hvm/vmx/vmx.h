@@ -26,6 +26,7 @@ struct vmx_vcpu {
     uint64_t vmcs_maddr;
     int cpu;                    /* where the VMCS is active, or -1 */
     bool launched;
+    uint64_t landings;          /* VMPTRLDs on a CPU it was not active on */
     uint16_t vpid;
     uint32_t cpu_controls;      /* primary processor-based controls as written */
     uint64_t cr0_mask, cr4_mask;
@@ -46,10 +47,16 @@ extern unsigned int vmx_field_errors;
 
 /* vmx.c */
 int vmx_cpu_up(char *why, size_t len);
+int vmx_all_cpus_up(char *why, size_t len);
 void vmx_cpu_down(void);
-/* Make v's VMCS current on this CPU (VMPTRLD, host state if it moved). */
+/* Make v's VMCS current on this CPU: VMPTRLD, and if it was active elsewhere
+ * a VMCLEAR there first, this CPU's host state and a flush of its VPID. */
 void vmx_vcpu_load(struct hvm_vcpu *v);
-void vmx_vcpu_unload(struct hvm_vcpu *v);
+/* VMCLEAR v's VMCS on the CPU where it is active (none: nothing to do). */
+void vmx_vmcs_deactivate(struct hvm_vcpu *v);
+/* INVEPT eptp on every CPU in VMX operation: after an EPT entry changed or
+ * before its tables are freed, as any CPU may hold its translations. */
+void vmx_invept_everywhere(uint64_t eptp);
 const char *vmx_insn_error_name(uint32_t error);
 const char *vmx_exit_reason_name(uint32_t reason);
 

@@ -13,11 +13,8 @@ struct domain;
 struct vcpu;
 struct domain_config;
 
-/* PVH vCPUs run on this CPU only: their VMCSs are made and stay here (moving
- * one needs a VMCLEAR on the old CPU, which the scheduler does not do yet). */
-#define HVM_DOMAIN_CPU 0
-
-/* Can PVH domains run here? Turns VMX on on HVM_DOMAIN_CPU the first time;
+/* Can PVH domains run here? Turns VMX on on every CPU the first time (a PVH
+ * vCPU runs wherever the scheduler puts it; its VMCS follows, hvm/vmx/vmx.c);
  * 0, or -ENODEV with why. */
 int hvm_domain_supported(char *why, size_t len);
 /* Give d (its frames allocated, d->p2m filled) a container with one vCPU per

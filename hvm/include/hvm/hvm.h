@@ -9,6 +9,9 @@ bool hvm_available(void);
 /* Enter VMX (SVM) operation on this CPU; why says what failed. */
 int hvm_cpu_up(char *why, size_t len);
 void hvm_cpu_down(void);
+/* The same on every online CPU (PVH domains run on any); why names the CPU
+ * that failed. */
+int hvm_all_cpus_up(char *why, size_t len);
 
 /* Boot hook: the VMX self-test, which does nothing unless `vmx_selftest` is on the
  * command line (hvm/selftest/). */

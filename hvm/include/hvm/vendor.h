@@ -30,6 +30,8 @@ struct hvm_vendor_ops {
     /* Enter and leave VMX/SVM operation on this CPU; why says what failed. */
     int (*cpu_up)(char *why, size_t len);
     void (*cpu_down)(void);
+    /* Enter VMX/SVM operation on every online CPU that is not in it yet. */
+    int (*all_cpus_up)(char *why, size_t len);
     int (*container_init)(struct hvm_container *c);
     void (*container_destroy)(struct hvm_container *c);
     int (*map_ram)(struct hvm_container *c, uint64_t gpa, uint64_t maddr, uint64_t size);

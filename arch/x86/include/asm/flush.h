@@ -8,12 +8,8 @@
 
 /* Flush the TLBs of the CPUs in mask (bit n: CPU n; this one included if its
  * bit is set), global entries too, and return once every one has. May be
- * called with interrupts off and locks held: a CPU asked to flush does it
- * from the IPI or, if its interrupts are off, from its spin loops
- * (cpu_relax), so two CPUs waiting on each other both make progress. */
+ * called with interrupts off and locks held (asm/cpu_call.h says why). */
 void flush_tlb_mask(uint64_t mask);
-/* Serve this CPU's pending request, if any (the IPI handler and cpu_relax). */
-void flush_tlb_serve(void);
 /* This CPU's bit. */
 uint64_t flush_this_cpu(void);
 #endif

@@ -10,6 +10,7 @@
 #include <asm/smp.h>
 
 struct vcpu;
+struct cpu_call;
 
 /* Each CPU's stack window: [guard][main stack][guard][#DF IST][guard][NMI IST][guard][#MC IST]. */
 #define STACK_PAGES 4
@@ -38,7 +39,7 @@ struct percpu {
     uint64_t *multicall_args;     /* the args of the multicall entry running here, if any:
                                    * where hypercall_continue() puts its arguments */
     bool idle_started;
-    bool flush_pending;           /* another CPU asked for a TLB flush (arch/x86/flush.c) */
+    struct cpu_call *call_pending; /* what another CPU asked of this one (asm/cpu_call.h) */
     /* The current vCPU runs in a VT-x container: guest addresses are its
      * virtual addresses under its own paging (copy_{from,to}_guest). */
     bool hvm_guest;

@@ -3,13 +3,14 @@
 #define ASM_PROCESSOR_H
 #include <stdint.h>
 
-void flush_tlb_serve(void);
-/* Every spin loop's pause; it also serves a TLB flush another CPU asked of
- * this one, which must not wait for interrupts to come back on (asm/flush.h). */
+void cpu_calls_serve(void);
+/* Every spin loop's pause; it also serves what another CPU asked of this one
+ * (a TLB flush, a VMCLEAR), which must not wait for interrupts to come back
+ * on (asm/cpu_call.h). */
 static inline void cpu_relax(void)
 {
     __asm__ volatile("pause" ::: "memory");
-    flush_tlb_serve();
+    cpu_calls_serve();
 }
 static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
 /* CR0.TS: clear before the hypervisor saves or restores a guest's FPU state;
