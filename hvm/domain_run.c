@@ -52,14 +52,7 @@ static void load(struct vcpu *v)
     struct percpu *pc = this_cpu();
     struct hvm_vcpu *hv = v->hvm;
 
-    /* The CPU it last ran on may still be saving it. */
-    while (__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE))
-        cpu_relax();
-    if (v->processor != pc->cpu_id)
-        hv->stats.cpu_moves++;
-    v->processor = pc->cpu_id;
-    __atomic_fetch_or(&v->domain->stats.cpus_used, 1ULL << pc->cpu_id, __ATOMIC_RELAXED);
-    __atomic_fetch_add(&v->domain->stats.switches_in, 1, __ATOMIC_RELAXED);
+    vcpu_load_begin(v);
     /* The FPU is switched eagerly, as for PV (pv_vcpu_load). */
     clts();
     if (hv->fpu_saved)

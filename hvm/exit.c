@@ -244,9 +244,6 @@ void hvm_print_exit_counts(const struct hvm_vcpu *v)
         if (v->stats.exits[k])
             printk("hvm: %s vcpu%u exit %s %lu\n", v->container->name, v->id,
                    exit_table[k].name, (unsigned long)v->stats.exits[k]);
-    if (v->stats.cpu_moves)
-        printk("hvm: %s vcpu%u moved between CPUs %lu times\n", v->container->name, v->id,
-               (unsigned long)v->stats.cpu_moves);
 }
 
 unsigned int hvm_guest_mode(struct hvm_vcpu *v)

@@ -144,13 +144,7 @@ void pv_vcpu_load(struct vcpu *v, struct cpu_regs *frame)
     struct pv_vcpu *pv = &v->pv;
     struct percpu *pc = this_cpu();
 
-    /* The CPU it last ran on may still be saving it (the scheduler let it
-     * go just before): wait for its registers. */
-    while (__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE))
-        cpu_relax();
-    v->processor = pc->cpu_id;
-    __atomic_fetch_or(&v->domain->stats.cpus_used, 1ULL << pc->cpu_id, __ATOMIC_RELAXED);
-    __atomic_fetch_add(&v->domain->stats.switches_in, 1, __ATOMIC_RELAXED);
+    vcpu_load_begin(v);
     *frame = pv->regs;
     /* Marked before its tables are loaded: a flush that misses the mark
      * finds them reloaded after its page-table change anyway. */

@@ -411,12 +411,12 @@ void domain_destroy(struct domain *d)
     d->state = DOMAIN_DEAD;
     printk("domain: d%u destroyed, %lu frames released\n", d->id, released);
     printk("domain: d%u stats: %lu hypercalls, %lu continuations, %lu page-table updates, "
-           "%lu emulated page-table writes, %lu TLB flushes, %lu switches in, CPUs %#lx, "
+           "%lu emulated page-table writes, %lu TLB flushes, %lu switches in, %lu moves, CPUs %#lx, "
            "ran %lu us, %lu fast bounces, %lu fast irets, %lu fast iret sysrets\n", d->id,
            (unsigned long)d->stats.hypercalls, (unsigned long)d->stats.continuations,
            (unsigned long)d->stats.pt_updates, (unsigned long)d->stats.emulated_pt_writes,
            (unsigned long)d->stats.tlb_flushes, (unsigned long)d->stats.switches_in,
-           (unsigned long)d->stats.cpus_used, (unsigned long)(d->stats.run_ns / 1000),
+           (unsigned long)d->stats.cpu_moves, (unsigned long)d->stats.cpus_used, (unsigned long)(d->stats.run_ns / 1000),
            (unsigned long)d->stats.fast_bounces, (unsigned long)d->stats.fast_irets,
            (unsigned long)d->stats.fast_iret_sysrets);
 }
@@ -478,4 +478,19 @@ static void domain_reap(void)
 void domain_init(void)
 {
     open_softirq(DOMAIN_REAP_SOFTIRQ, domain_reap);
+}
+
+void vcpu_load_begin(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+
+    /* The scheduler may let it go on one CPU just before another picks it:
+     * its registers are not ours until that CPU has saved them. */
+    while (__atomic_load_n(&v->on_cpu, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    if (v->processor != cpu)
+        __atomic_fetch_add(&v->domain->stats.cpu_moves, 1, __ATOMIC_RELAXED);
+    v->processor = cpu;
+    __atomic_fetch_or(&v->domain->stats.cpus_used, 1ULL << cpu, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&v->domain->stats.switches_in, 1, __ATOMIC_RELAXED);
 }

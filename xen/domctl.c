@@ -11,6 +11,7 @@
 #include <xeno/errno.h>
 #include <xeno/hypercall.h>
 #include <xeno/printk.h>
+#include <xeno/sched.h>
 #include <xeno/string.h>
 
 static const uint8_t state_of[] = {
@@ -147,6 +148,10 @@ long do_domctl(uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
             domain_shutdown(d, XENO_SHUTDOWN_destroyed);
         }
         return 0;
+    case XENO_DOMCTL_setvcpuaffinity:
+        if (op.u.affinity.pad || op.u.affinity.vcpu >= d->nr_vcpus)
+            return -EINVAL;
+        return sched_vcpu_set_affinity(d->vcpus[op.u.affinity.vcpu], op.u.affinity.cpumap);
     default:
         return -EINVAL;
     }

@@ -14,6 +14,7 @@
 #include <asm/smp.h>
 #include <asm/time.h>
 #include <xeno/domain.h>
+#include <xeno/errno.h>
 #include <xeno/keyhandler.h>
 #include <xeno/lib.h>
 #include <xeno/sched.h>
@@ -143,6 +144,14 @@ uint64_t sched_domain_affinity(uint64_t wanted)
         if (scheduler.rq[cpu].online && (!wanted || ((wanted >> cpu) & 1)))
             mask |= 1ULL << cpu;
     return mask;
+}
+
+int sched_vcpu_set_affinity(struct vcpu *v, uint64_t mask)
+{
+    mask &= sched_domain_affinity(0);       /* the online CPUs of it */
+    if (!mask)
+        return -EINVAL;
+    return sched_core_set_affinity(&scheduler, &v->sched, mask, now_ns());
 }
 
 bool sched_vcpu_try_remove(struct vcpu *v)

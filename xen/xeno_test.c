@@ -24,6 +24,7 @@ long do_xeno_stats(uint64_t buf, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t
     struct xeno_stats st = {
         .hypercalls = d->stats.hypercalls, .fast_bounces = d->stats.fast_bounces,
         .fast_irets = d->stats.fast_irets, .fast_iret_sysrets = d->stats.fast_iret_sysrets,
+        .cpu_moves = d->stats.cpu_moves,
     };
     (void)a2; (void)a3; (void)a4; (void)a5; (void)a6;
 

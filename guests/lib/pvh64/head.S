@@ -26,6 +26,8 @@ ELFNOTE(XEN_ELFNOTE_PHYS32_ENTRY, .long _start)
 #define X86_CR0_WP (1 << 16)
 #define X86_CR0_PG (1 << 31)
 #define X86_CR4_PAE (1 << 5)
+#define X86_CR4_OSFXSR (1 << 9)
+#define X86_CR4_OSXMMEXCPT (1 << 10)
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
 /* Entry bits: present, writable, user (pvh_user_hypercall runs code at CPL 3 on
@@ -89,9 +91,10 @@ _start:
         loop    4b
 
         /* Long mode (SDM Vol. 3A 10.8.5): PAE, CR3, EFER.LME, then paging (with
-         * WP, so read-only pages hold at CPL 0 too). */
+         * WP, so read-only pages hold at CPL 0 too). SSE on (OSFXSR, OSXMMEXCPT),
+         * as a kernel has it: a PV guest gets it from the hypervisor. */
         mov     %cr4, %eax
-        or      $X86_CR4_PAE, %eax
+        or      $(X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT), %eax
         mov     %eax, %cr4
         mov     $pvh_boot_pml4, %eax
         mov     %eax, %cr3

@@ -83,7 +83,6 @@ struct hvm_vcpu {
         uint64_t exceptions_injected[32];
         uint64_t irqs_injected;
         uint64_t unknown_port_reads, unknown_port_writes;
-        uint64_t cpu_moves;     /* runs on another CPU than the last (hvm/domain_run.c) */
     } stats;
     struct hvm_exit last_exit;
     void *vendor;               /* struct vmx_vcpu */

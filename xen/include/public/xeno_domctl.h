@@ -22,6 +22,7 @@
 /* The console backend (the caller serves `domid`'s rings: info.backend): */
 #define XENO_DOMCTL_console_write 6 /* u.console: bytes of `domid`'s console output */
 #define XENO_DOMCTL_console_read 7  /* u.console: serial input waiting for a domain */
+#define XENO_DOMCTL_setvcpuaffinity 8 /* u.affinity: the CPUs vCPU `vcpu` of `domid` may use */
 
 /* What a domain is doing (xeno_domctl_info.state). */
 #define XENO_DOMSTATE_building 0
@@ -73,6 +74,13 @@ struct xeno_domctl_console {
     uint16_t pad;
 };
 
+struct xeno_domctl_affinity {
+    uint32_t vcpu;
+    uint32_t pad;               /* 0 */
+    uint64_t cpumap;            /* bit n: CPU n; the online ones among them are used */
+};
+_Static_assert(sizeof(struct xeno_domctl_affinity) == 16, "xeno_domctl_affinity layout");
+
 struct xeno_domctl {
     uint32_t cmd;               /* XENO_DOMCTL_* */
     uint32_t version;           /* XENO_DOMCTL_VERSION */
@@ -82,6 +90,7 @@ struct xeno_domctl {
         struct xeno_domctl_info info;
         struct xeno_domctl_list list;
         struct xeno_domctl_console console;
+        struct xeno_domctl_affinity affinity;
     } u;
 };
 _Static_assert(sizeof(struct xeno_domctl) == 152, "xeno_domctl layout");

@@ -12,6 +12,8 @@ struct xeno_stats {
     uint64_t fast_bounces;      /* user-mode system calls bounced by the fast path */
     uint64_t fast_irets;        /* iret hypercalls completed by the fast path */
     uint64_t fast_iret_sysrets; /* ... of which it returned by sysretq */
+    uint64_t cpu_moves;         /* its vCPUs loaded on another CPU than they last ran on */
 };
+_Static_assert(sizeof(struct xeno_stats) == 40, "xeno_stats layout");
 
 #endif

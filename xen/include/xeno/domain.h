@@ -94,6 +94,7 @@ struct domain {
         uint64_t fast_bounces;
         uint64_t fast_irets;
         uint64_t fast_iret_sysrets;
+        uint64_t cpu_moves;                 /* vCPUs loaded on another CPU than they last ran on */
     } stats;
     /* The guest kernel's executable ELF segments: stack words inside them make
      * the call-trace guess of a crash report (xen/vcpu_dump.c). */
@@ -158,6 +159,9 @@ void domain_destroy(struct domain *d);
 /* Destroy stopped domains that no CPU runs; ends the run after the last. */
 /* Set up the destruction of domains that have ended (DOMAIN_REAP_SOFTIRQ). */
 void domain_init(void);
+/* A context switch is loading v on this CPU (pv_vcpu_load, the PVH load): wait
+ * until the CPU it last ran on has saved it, then count the switch. */
+void vcpu_load_begin(struct vcpu *v);
 /* Is mfn a frame of d's that the hypervisor itself holds (shared_info, a
  * registered vcpu_info)? The guest cannot give those back. */
 bool page_is_xen_held(const struct domain *d, uint64_t mfn);

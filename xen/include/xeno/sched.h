@@ -35,6 +35,10 @@ uint64_t sched_domain_affinity(uint64_t wanted);
 /* A new vCPU joins a run queue (not runnable), with its domain's parameters
  * and an affinity from sched_domain_affinity. */
 void sched_vcpu_init(struct vcpu *v, const struct bvt_params *params, uint64_t affinity);
+/* v may run on the online CPUs of mask from now on; it moves to one of them
+ * if it is queued elsewhere. -EINVAL: mask names no online CPU; -EBUSY: it is
+ * running on a CPU outside mask (nothing changed: ask again once it is not). */
+int sched_vcpu_set_affinity(struct vcpu *v, uint64_t mask);
 /* v leaves for good: false (nothing done) while a CPU still runs it. */
 bool sched_vcpu_try_remove(struct vcpu *v);
 
