@@ -1,25 +1,29 @@
 /*
- * The PV equivalents of the VMX self-test's exit benchmarks (hvm/selftest/
- * guest_bench.inc; `tools/xeno bench vmx_exits`): CPUID through Xen's forced-
- * emulation prefix (a #UD the hypervisor emulates, as a PV kernel asks for the
- * hypervisor's CPUID policy), a plain CPUID (not intercepted for PV guests) and
- * IN from an unknown port (a #GP the hypervisor emulates under the virtual
- * IOPL). Same operations as the VMX guest's: leaf 1, port 0xe7.
+ * Instructions a guest kernel executes that the hypervisor must handle, timed in
+ * loops, shared by the PV and the PVH benchmark guests (and the same operations as
+ * the VMX self-test's exit benchmarks, hvm/selftest/guest_bench.inc; `tools/xeno
+ * bench vmx_exits pvh_ops`):
  *
- * Each loop has the bench_loop signature (common/bench.h) and ignores all but
- * the iterations; its "_empty" twin is the same loop without the measured
- * instruction, and each returns the TSC cycles its loop took. The counter is
- * in r12, as CPUID clobbers rbx.
+ *   - CPUID through Xen's forced-emulation prefix: in a PV guest a #UD the
+ *     hypervisor emulates (how a PV kernel asks for the hypervisor's CPUID policy);
+ *   - a plain CPUID: not intercepted for a PV guest, a CPUID exit for a PVH one;
+ *   - IN from an unknown port: a #GP the hypervisor emulates under a PV guest's
+ *     virtual IOPL, an I/O exit for a PVH one;
+ *   - a nop: no hypervisor at all, the check that the TSC counts instructions.
+ *
+ * Each loop has the bench_loop signature (common/bench.h) and uses the iterations
+ * and, for CPUID, the leaf in `nr` (ECX 0); its "_empty" twin is the same loop
+ * without the measured instruction, and each returns the TSC cycles its loop took.
+ * The counter is in r12 and the leaf in r14, as CPUID clobbers rbx.
  */
 #include <public/cpuid.h>
-
-#define UNKNOWN_PORT 0xe7               /* SELFTEST_UNKNOWN_PORT of the VMX guest */
+#include "exits.h"
 
         .code64
         .text
 
         .macro OP_CPUID_FORCED empty
-        mov     $1, %eax
+        mov     %r14d, %eax
         xor     %ecx, %ecx
         .if !\empty
         .byte   XEN_CPUID_FORCED_EMUL_PREFIX_BYTES
@@ -27,8 +31,8 @@
         .endif
         .endm
 
-        .macro OP_CPUID_NATIVE empty
-        mov     $1, %eax
+        .macro OP_CPUID empty
+        mov     %r14d, %eax
         xor     %ecx, %ecx
         .if !\empty
         cpuid
@@ -37,7 +41,13 @@
 
         .macro OP_IO_IN empty
         .if !\empty
-        in      $UNKNOWN_PORT, %al
+        in      $BENCH_UNKNOWN_PORT, %al
+        .endif
+        .endm
+
+        .macro OP_NOP empty
+        .if !\empty
+        nop
         .endif
         .endm
 
@@ -48,7 +58,9 @@
         push    %rbx
         push    %r12
         push    %r13
+        push    %r14
         mov     %rdi, %r12
+        mov     %rsi, %r14
         rdtsc
         shl     $32, %rdx
         or      %rax, %rdx
@@ -61,6 +73,7 @@
         shl     $32, %rdx
         or      %rdx, %rax
         sub     %r13, %rax
+        pop     %r14
         pop     %r13
         pop     %r12
         pop     %rbx
@@ -68,34 +81,46 @@
         .size   \name, . - \name
         .endm
 
-        LOOP pvbench_loop_cpuid_forced, OP_CPUID_FORCED, 0
-        LOOP pvbench_loop_cpuid_forced_empty, OP_CPUID_FORCED, 1
-        LOOP pvbench_loop_cpuid_native, OP_CPUID_NATIVE, 0
-        LOOP pvbench_loop_cpuid_native_empty, OP_CPUID_NATIVE, 1
-        LOOP pvbench_loop_io_in, OP_IO_IN, 0
-        LOOP pvbench_loop_io_in_empty, OP_IO_IN, 1
+        LOOP bench_loop_cpuid_forced, OP_CPUID_FORCED, 0
+        LOOP bench_loop_cpuid_forced_empty, OP_CPUID_FORCED, 1
+        LOOP bench_loop_cpuid, OP_CPUID, 0
+        LOOP bench_loop_cpuid_empty, OP_CPUID, 1
+        LOOP bench_loop_io_in, OP_IO_IN, 0
+        LOOP bench_loop_io_in_empty, OP_IO_IN, 1
+        LOOP bench_loop_nop, OP_NOP, 0
+        LOOP bench_loop_nop_empty, OP_NOP, 1
 
 /* What the measured operations return, checked once before they are timed. */
 
-/* uint32_t pvbench_forced_cpuid_ecx(void): ECX of leaf 1, emulated. */
-        .globl  pvbench_forced_cpuid_ecx
-        .type   pvbench_forced_cpuid_ecx, @function
-pvbench_forced_cpuid_ecx:
+/* void NAME(uint32_t leaf, uint32_t regs[4]): EAX, EBX, ECX, EDX of LEAF (ECX 0). */
+        .macro CPUID_INTO name, prefix
+        .globl  \name
+        .type   \name, @function
+\name:
         push    %rbx
-        mov     $1, %eax
+        mov     %edi, %eax
         xor     %ecx, %ecx
+        .if \prefix
         .byte   XEN_CPUID_FORCED_EMUL_PREFIX_BYTES
+        .endif
         cpuid
-        mov     %ecx, %eax
+        mov     %eax, 0(%rsi)
+        mov     %ebx, 4(%rsi)
+        mov     %ecx, 8(%rsi)
+        mov     %edx, 12(%rsi)
         pop     %rbx
         ret
-        .size   pvbench_forced_cpuid_ecx, . - pvbench_forced_cpuid_ecx
+        .size   \name, . - \name
+        .endm
 
-/* uint32_t pvbench_in_unknown_port(void): 0x12345600 with IN AL merged in. */
-        .globl  pvbench_in_unknown_port
-        .type   pvbench_in_unknown_port, @function
-pvbench_in_unknown_port:
+        CPUID_INTO bench_cpuid_forced, 1
+        CPUID_INTO bench_cpuid, 0
+
+/* uint32_t bench_in_unknown_port(void): 0x12345600 with IN AL merged in. */
+        .globl  bench_in_unknown_port
+        .type   bench_in_unknown_port, @function
+bench_in_unknown_port:
         mov     $0x12345600, %eax
-        in      $UNKNOWN_PORT, %al
+        in      $BENCH_UNKNOWN_PORT, %al
         ret
-        .size   pvbench_in_unknown_port, . - pvbench_in_unknown_port
+        .size   bench_in_unknown_port, . - bench_in_unknown_port
