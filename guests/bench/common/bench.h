@@ -1,7 +1,7 @@
 /*
- * What the PV benchmark guest and the native benchmark kernel share: the measuring
- * loops (loops.S), the numbers of the two system calls their user mode makes, and
- * the statistics. Both print one line per measurement (docs/benchmarks.md):
+ * What the PV and PVH benchmark guests and the native benchmark kernel share: the
+ * measuring loops (loops.S), the numbers of the two system calls their user mode
+ * makes, and the statistics. All print one line per measurement (docs/benchmarks.md):
  *
  *   bench: NAME cycles=N min=N max=N iterations=N batches=N
  *
