@@ -62,16 +62,22 @@ class Measurement:
     domain: int | None = None
 
 
-def parse(lines) -> dict:
-    """NAME -> Measurement for every well-formed `bench:` line among LINES."""
+def parse_named(pattern: re.Pattern, make, lines) -> dict:
+    """NAME -> MAKE(NAME, *numbers, domain=N) for every line among LINES that PATTERN
+    matches, its groups being the `(dN) ` prefix's N (None without one), the name and
+    then numbers."""
     found = {}
     for line in lines:
-        m = LINE.match(line.rstrip())
+        m = pattern.match(line.rstrip())
         if m:
             dom, name, *numbers = m.groups()
-            found[name] = Measurement(name, *map(int, numbers),
-                                      domain=int(dom) if dom else None)
+            found[name] = make(name, *map(int, numbers), domain=int(dom) if dom else None)
     return found
+
+
+def parse(lines) -> dict:
+    """NAME -> Measurement for every well-formed `bench:` line among LINES."""
+    return parse_named(LINE, Measurement, lines)
 
 
 def problems(found: dict, names) -> list:

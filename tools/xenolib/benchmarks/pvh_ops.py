@@ -97,13 +97,7 @@ class Counts:
 
 def parse_counts(lines) -> dict:
     """NAME -> Counts for every well-formed `bench-counts:` line among LINES."""
-    found = {}
-    for line in lines:
-        m = COUNTS.match(line.rstrip())
-        if m:
-            dom, name, *numbers = m.groups()
-            found[name] = Counts(name, *map(int, numbers), domain=int(dom))
-    return found
+    return hypercall.parse_named(COUNTS, Counts, lines)
 
 
 def problems(side: str, lines) -> list:
