@@ -7,8 +7,10 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 #include <hvm/container.h>
+#include <hvm/domain.h>
 #include <hvm/hvm.h>
 #include <hvm/vendor.h>
+#include <xeno/domain.h>
 #include <xeno/errno.h>
 #include <xeno/lib.h>
 #include <xeno/printk.h>
@@ -235,6 +237,25 @@ enum hvm_action hvm_vcpu_run(struct hvm_vcpu *v)
          * domain's vCPU also gives way when the scheduler asks. */
         if (softirq_pending(smp_processor_id()) || (v->owner && sched_request_pending()))
             return HVM_PREEMPTED;
+    }
+}
+
+/* Exits the host causes (its interrupts, NMIs and the slice it gives a vCPU),
+ * whatever the guest does: not part of the cost of any guest operation. */
+static bool exit_is_host(enum hvm_exit_kind kind)
+{
+    return kind == HVM_EXIT_EXT_INTR || kind == HVM_EXIT_NMI || kind == HVM_EXIT_PREEMPT_TIMER;
+}
+
+void hvm_domain_vcpu_exits(const struct vcpu *v, uint64_t *all, uint64_t *host)
+{
+    *all = *host = 0;
+    if (!v->hvm)
+        return;                 /* a PV vCPU never exits */
+    for (unsigned int k = 0; k < HVM_EXIT_NR; k++) {
+        *all += v->hvm->stats.exits[k];
+        if (exit_is_host(k))
+            *host += v->hvm->stats.exits[k];
     }
 }
 

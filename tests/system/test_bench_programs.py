@@ -1,16 +1,13 @@
 """The benchmark programs of guests/bench/ still run and print well-formed `bench:` lines,
 booted exactly as `tools/xeno bench` boots them. No timing is judged here: numbers
 belong to `tools/xeno bench` (tools/xenolib/benchmarks/hypercall.py, pvmem.py,
-grantcopy.py, evtchn.py and vmx_exits.py). The
+grantcopy.py, evtchn.py, vmx_exits.py and pvh_ops.py). The
 work the PV memory guest did is checked (the hypervisor's counters against what it
 issued), as `tools/xeno bench mmu_batch ptwr` checks it."""
 import pytest
 
 from xenolib import bench, guesttests
-from xenolib.benchmarks import evtchn, grantcopy, hypercall, memory, pvmem, vmx_exits
-
-PVBENCH = guesttests.GuestTest(name="pvbench", environments=("pv64",), memory=8, vcpus=1,
-                               cmdline="", expect_shutdown="poweroff", summary="")
+from xenolib.benchmarks import evtchn, grantcopy, hypercall, memory, pvh_ops, pvmem, vmx_exits
 
 
 def built(path):
@@ -53,7 +50,7 @@ def test_pv_guest(variant):
     built(hypercall.PV_CONFIG)
     result = hypercall.boot_pv(variant, deterministic=True, timeout=60)
     show("pvbench under the %s hypervisor" % variant, result)
-    verdict = guesttests.judge(result.lines, PVBENCH, "pv64", result.verdict, result.timed_out)
+    verdict = guesttests.judge(result.lines, hypercall.PVBENCH, "pv64", result.verdict, result.timed_out)
     assert verdict.outcome == "pass", verdict.message
     found = assert_bench_lines(result.lines, hypercall.PV_NAMES)
     assert {m.domain for m in found.values()} == {verdict.domain}
@@ -67,9 +64,16 @@ CANNED_NATIVE = ["bench-native: ring-3 syscall benchmarks on bare metal (multibo
 CANNED_PV = ["(d1) bench: pv_null_hypercall cycles=84 min=84 max=84 iterations=2000 batches=9",
              "(d1) bench: pv_null_hypercall_page cycles=90 min=90 max=91 iterations=2000 "
              "batches=9",
+             "(d1) bench: pv_evtchn_send_self cycles=600 min=600 max=601 iterations=2000 "
+             "batches=9",
+             "(d1) bench: pv_set_timer_op cycles=210 min=210 max=211 iterations=2000 batches=9",
+             "(d1) bench: pv_xeno_test_buffer cycles=120 min=120 max=120 iterations=2000 "
+             "batches=9",
              "(d1) bench: pv_syscall_bounce cycles=560 min=560 max=600 iterations=2000 batches=9",
              "(d1) bench: pv_cpuid_forced cycles=320 min=320 max=321 iterations=2000 batches=9",
              "(d1) bench: pv_cpuid_native cycles=1 min=0 max=1 iterations=2000 batches=9",
+             "(d1) bench: pv_cpuid_xen_leaf cycles=322 min=322 max=322 iterations=2000 "
+             "batches=9",
              "(d1) bench: pv_io_in cycles=310 min=310 max=311 iterations=2000 batches=9"]
 
 
@@ -327,3 +331,24 @@ def test_vmx_exits_table_from_canned_lines(monkeypatch):
         "-", "1,700", "1", "intr_window", "+", "1", "io", "+", "1", "irq", "-"]
     assert row("mmio register read [debug]")[-5:] == ["-", "1,800", "1", "nested_page_fault", "-"]
     assert "(ext_intr exits): debug 20, release 20." in " ".join(text.split())
+
+
+@pytest.mark.parametrize("side", pvh_ops.SIDES)
+def test_pvh_ops_boot(side):
+    """One Bochs boot of each benchmark guest as `tools/xeno bench pvh_ops` boots it
+    (debug): the guest passes and prints every line the benchmark reads, with exactly
+    the hypercalls and VM exits per operation it expects (the canned cases are in
+    tests/unit/test_bench_pvh_ops.py)."""
+    config, env, test = pvh_ops.GUESTS[side]
+    built(config)
+    result = pvh_ops.boot(side, "debug", timeout=120)
+    show("pvh_ops boot (Bochs, %s guest, debug hypervisor)" % side, result)
+    verdict = guesttests.judge(result.lines, test, env, result.verdict, result.timed_out)
+    assert verdict.outcome == "pass", verdict.message
+    found = assert_bench_lines(result.lines, pvh_ops.NAMES[side])
+    assert {m.domain for m in found.values()} == {verdict.domain}
+    said = [line for line in result.lines if "bench-counts: " in line]
+    malformed = [line for line in said if not pvh_ops.COUNTS.match(line)]
+    assert not malformed, "malformed bench-counts lines: %r" % malformed
+    assert {c.domain for c in pvh_ops.parse_counts(result.lines).values()} == {verdict.domain}
+    pvh_ops.checked(side, "debug", result)          # what the benchmark accepts

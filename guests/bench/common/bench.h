@@ -1,7 +1,7 @@
 /*
- * What the PV benchmark guest and the native benchmark kernel share: the measuring
- * loops (loops.S), the numbers of the two system calls their user mode makes, and
- * the statistics. Both print one line per measurement (docs/benchmarks.md):
+ * What the PV and PVH benchmark guests and the native benchmark kernel share: the
+ * measuring loops (loops.S), the numbers of the two system calls their user mode
+ * makes, and the statistics. All print one line per measurement (docs/benchmarks.md):
  *
  *   bench: NAME cycles=N min=N max=N iterations=N batches=N
  *
@@ -22,6 +22,8 @@
 #include <stdint.h>
 
 #define BENCH_BATCHES 9
+/* Batches of a loop and of its twin run per measurement: the warm-up and the rest. */
+#define BENCH_RUNS (BENCH_BATCHES + 1)
 #define BENCH_ITERATIONS 2000
 
 /* loops.S: each returns the TSC cycles its loop took. */
@@ -31,6 +33,9 @@ uint64_t bench_loop_syscall(uint64_t iterations, uint64_t nr, uint64_t arg,
                             const void *entry);
 uint64_t bench_loop_syscall_empty(uint64_t iterations, uint64_t nr, uint64_t arg,
                                   const void *entry);
+/* bench_loop_syscall with vmcall (a PVH kernel's hypercall); the same empty twin. */
+uint64_t bench_loop_vmcall(uint64_t iterations, uint64_t nr, uint64_t arg,
+                           const void *entry);
 uint64_t bench_loop_call(uint64_t iterations, uint64_t nr, uint64_t arg, const void *entry);
 uint64_t bench_loop_call_empty(uint64_t iterations, uint64_t nr, uint64_t arg,
                                const void *entry);

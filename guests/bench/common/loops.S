@@ -1,10 +1,11 @@
 /*
- * The measuring loops, shared byte for byte by the PV benchmark guest and the native
- * benchmark kernel, so both sides run exactly the same instructions around the one
- * they measure. Each returns the TSC cycles its loop took (rdtsc before and after).
- * Under QEMU's -icount shift=0 the TSC counts instructions, so a loop minus its
- * "_empty" twin (the same loop without the syscall or call) is the number of
- * instructions one round trip executes, repeatably.
+ * The measuring loops, shared byte for byte by the PV and PVH benchmark guests and
+ * the native benchmark kernel, so every side runs exactly the same instructions
+ * around the one it measures. Each returns the TSC cycles its loop took (rdtsc
+ * before and after). Under QEMU's -icount shift=0 and Bochs's `clock: sync=none`
+ * the TSC counts instructions, so a loop minus its "_empty" twin (the same loop
+ * without the syscall, vmcall or call) is the number of instructions one round
+ * trip executes, repeatably.
  *
  * SysV calling convention: rdi = iterations (at least 1), rsi = syscall number (rax
  * at the syscall), rdx = its first argument (rdi at the syscall, rsi = 0), rcx = the
@@ -46,20 +47,28 @@
         ret
 .endm
 
-/* uint64_t bench_loop_syscall(uint64_t iterations, uint64_t nr, uint64_t arg) */
-        .globl bench_loop_syscall
-        .type bench_loop_syscall, @function
-bench_loop_syscall:
+/* A loop of system calls or hypercalls made with the instruction INSN. */
+.macro CALL_LOOP name, insn
+        .globl \name
+        .type \name, @function
+\name:
         PROLOGUE
         .balign 16
 1:      mov     %r14, %rax
         mov     %r15, %rdi
         xor     %esi, %esi
-        syscall
+        \insn
         dec     %rbx
         jnz     1b
         EPILOGUE
-        .size bench_loop_syscall, . - bench_loop_syscall
+        .size \name, . - \name
+.endm
+
+/* uint64_t bench_loop_syscall(uint64_t iterations, uint64_t nr, uint64_t arg); and
+ * bench_loop_vmcall, the same loop as a PVH kernel makes its hypercalls (only the
+ * PVH benchmark guest calls it). Both have bench_loop_syscall_empty as their twin. */
+        CALL_LOOP bench_loop_syscall, syscall
+        CALL_LOOP bench_loop_vmcall, vmcall
 
         .globl bench_loop_syscall_empty
         .type bench_loop_syscall_empty, @function

@@ -1,8 +1,8 @@
 /*
  * What the benchmark guests on the guest runtime with loops in C share (pvgrant,
- * pvevtchn; pvmem for the `bench:` line): reading the TSC, the empty twin of a C
- * loop, timing a C loop in batches (bench_batches, bench.h), and the `bench:` line
- * with the iterations the guest chose.
+ * pvevtchn, ops.c of pvbench and pvhbench; pvmem for the `bench:` line): reading
+ * the TSC, the empty twin of a C loop, timing a C loop in batches (bench_batches,
+ * bench.h), and the `bench:` line with the iterations the guest chose.
  */
 #ifndef BENCH_PVGUEST_H
 #define BENCH_PVGUEST_H

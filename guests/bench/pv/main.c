@@ -1,15 +1,21 @@
 /*
- * The PV benchmark guest: a null hypercall round trip from guest kernel mode (raw
- * `syscall`, and through the hypercall page) and a guest user-to-kernel system call
- * bounce, each timed with rdtsc. Prints one `bench:` line per measurement
- * (common/bench.h), then the runtime's verdict. The native kernel (../native/) runs
- * the same loops (common/loops.S) on bare metal for comparison. Last come the PV
- * sides of the VMX exit benchmarks (exits.S): emulated and plain CPUID, and IN
- * from an unknown port.
+ * The PV benchmark guest: the hypercalls it shares with the PVH benchmark guest
+ * (common/ops.c: a null hypercall by raw `syscall` from guest kernel mode and
+ * through the hypercall page, an event-channel send, set_timer_op, xeno_test into
+ * a buffer), a guest user-to-kernel system call bounce, each timed with rdtsc.
+ * Prints one `bench:` line per measurement (common/bench.h), most with a
+ * `bench-counts:` line (common/ops.h), then the runtime's verdict. The native
+ * kernel (../native/) runs the same loops (common/loops.S) on bare metal for
+ * comparison. Last come the PV sides of the exit benchmarks (common/exits.S):
+ * emulated and plain CPUID, emulated CPUID of Xen's first leaf, and IN from an
+ * unknown port.
  */
 #include "xtest.h"
 #include "bench.h"
+#include "exits.h"
+#include "ops.h"
 #include "pvbench.h"
+#include <public/cpuid.h>
 
 _Static_assert(PVBENCH_HYPERVISOR_IRET == __HYPERVISOR_iret, "pvbench.h");
 _Static_assert(PVBENCH_USER_CS == FLAT_USER_CS64 && PVBENCH_USER_SS == FLAT_USER_SS64, "pvbench.h");
@@ -17,22 +23,7 @@ _Static_assert(PVBENCH_VGCF_IN_SYSCALL == VGCF_in_syscall, "pvbench.h");
 
 uint64_t pv_user_run(bench_loop loop, uint64_t iterations, uint64_t nr, uint64_t arg,
                      const void *entry);
-/* exits.S */
-uint64_t pvbench_loop_cpuid_forced(uint64_t, uint64_t, uint64_t, const void *);
-uint64_t pvbench_loop_cpuid_forced_empty(uint64_t, uint64_t, uint64_t, const void *);
-uint64_t pvbench_loop_cpuid_native(uint64_t, uint64_t, uint64_t, const void *);
-uint64_t pvbench_loop_cpuid_native_empty(uint64_t, uint64_t, uint64_t, const void *);
-uint64_t pvbench_loop_io_in(uint64_t, uint64_t, uint64_t, const void *);
-uint64_t pvbench_loop_io_in_empty(uint64_t, uint64_t, uint64_t, const void *);
-uint32_t pvbench_forced_cpuid_ecx(void);
-uint32_t pvbench_in_unknown_port(void);
 extern char pv_syscall_callback[], pv_bounce_stack_top[];
-
-static uint64_t run_in_kernel(bench_loop loop, uint64_t iterations, uint64_t nr,
-                              uint64_t arg, const void *entry)
-{
-    return loop(iterations, nr, arg, entry);
-}
 
 static void report(const char *name, struct bench_result r)
 {
@@ -63,46 +54,37 @@ static bool setup_user_mode(void)
                      hypercall(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF, 0, 0), 0);
 }
 
-/* The PV sides of `tools/xeno bench vmx_exits`, from guest kernel mode. */
+/* The PV sides of `tools/xeno bench vmx_exits` and `pvh_ops`, from guest kernel mode. */
 static void measure_exits(void)
 {
-    struct bench_result r;
+    uint32_t r[4];
 
-    xtest_check(pvbench_forced_cpuid_ecx() & (1U << 31),
-                "forced-emulation cpuid leaf 1 lacks the hypervisor bit");
-    r = bench_measure(run_in_kernel, pvbench_loop_cpuid_forced,
-                      pvbench_loop_cpuid_forced_empty, 0, 0, NULL);
-    report("pv_cpuid_forced", r);
-    r = bench_measure(run_in_kernel, pvbench_loop_cpuid_native,
-                      pvbench_loop_cpuid_native_empty, 0, 0, NULL);
-    report("pv_cpuid_native", r);
+    bench_cpuid_forced(1, r);
+    xtest_check(r[2] & (1U << 31), "forced-emulation cpuid leaf 1 lacks the hypervisor bit");
+    bench_counted_loop("cpuid_forced", bench_loop_cpuid_forced, bench_loop_cpuid_forced_empty,
+                       1, 0, NULL);
+    bench_counted_loop("cpuid_native", bench_loop_cpuid, bench_loop_cpuid_empty, 1, 0, NULL);
+    bench_cpuid_forced(XEN_CPUID_FIRST_LEAF, r);
+    xtest_check(r[1] == XEN_CPUID_SIGNATURE_EBX && r[2] == XEN_CPUID_SIGNATURE_ECX &&
+                r[3] == XEN_CPUID_SIGNATURE_EDX, "forced-emulation cpuid %#x is not Xen's",
+                XEN_CPUID_FIRST_LEAF);
+    bench_counted_loop("cpuid_xen_leaf", bench_loop_cpuid_forced,
+                       bench_loop_cpuid_forced_empty, XEN_CPUID_FIRST_LEAF, 0, NULL);
     /* A PV kernel is ring 1 to the virtual IOPL: 1 lets it do port I/O. */
     if (!expect_rc("physdev_op(set_iopl 1)", hc_set_iopl(1), 0))
         return;
-    xtest_check(pvbench_in_unknown_port() == 0x123456ff,
-                "in al from an unknown port gave %#x", pvbench_in_unknown_port());
-    r = bench_measure(run_in_kernel, pvbench_loop_io_in, pvbench_loop_io_in_empty, 0, 0, NULL);
-    report("pv_io_in", r);
+    xtest_check(bench_in_unknown_port() == 0x123456ff,
+                "in al from an unknown port gave %#x", bench_in_unknown_port());
+    bench_counted_loop("io_in", bench_loop_io_in, bench_loop_io_in_empty, 0, 0, NULL);
 }
 
 void test_main(void)
 {
-    const void *page_entry = hypercall_page + HYPERCALL_PAGE_ENTRY_SIZE * __HYPERVISOR_xen_version;
     struct bench_result r;
 
-    /* The hypercall measured answers as it should (4.17), both ways. */
-    expect_rc("xen_version(XENVER_version)", hc_xen_version(XENVER_version, NULL),
-              (4 << 16) | 17);
-    expect_rc("xen_version(XENVER_version) through the hypercall page",
-              hypercall6_page(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0, 0),
-              (4 << 16) | 17);
-
-    r = bench_measure(run_in_kernel, bench_loop_syscall, bench_loop_syscall_empty,
-                      __HYPERVISOR_xen_version, XENVER_version, NULL);
-    report("pv_null_hypercall", r);
-    r = bench_measure(run_in_kernel, bench_loop_call, bench_loop_call_empty,
-                      __HYPERVISOR_xen_version, XENVER_version, page_entry);
-    report("pv_null_hypercall_page", r);
+    if (!bench_counts_calibrate())
+        return;
+    bench_hypercall_ops(bench_loop_syscall);
 
     if (!setup_user_mode())
         return;

@@ -48,6 +48,11 @@ void hvm_domain_before_entry(struct hvm_vcpu *hv);
 /* A -ERESTART'ed hypercall of the current PVH vCPU resumes with these. */
 void hvm_hypercall_continue(const uint64_t args[6]);
 
+/* The VM exits vCPU v has made so far, every kind (*all), and of them those the
+ * host caused (*host: external interrupts, NMIs, the preemption timer); both 0
+ * for a PV vCPU (hvm/exit.c; xeno_stats hands them to the guest). */
+void hvm_domain_vcpu_exits(const struct vcpu *v, uint64_t *all, uint64_t *host);
+
 /* Print the vCPU's registers as `PREFIXdN vcpuM ...` lines (crash reports). */
 void hvm_domain_vcpu_dump(const struct vcpu *v, const char *prefix);
 #endif

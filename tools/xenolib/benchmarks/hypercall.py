@@ -24,13 +24,16 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .. import build, paths, runner
+from .. import build, guesttests, paths, runner
 from ..bench import Table, register
 from ..errors import XenoError
 
 BENCH_BUILD = paths.BUILD / "guests" / "bench"
 NATIVE_ELF = BENCH_BUILD / "native" / "bench-native.elf"
 PV_CONFIG = BENCH_BUILD / "pv" / "pvbench-pv64.cfg"
+# pvbench as the guest tests' judge sees it (guests/bench/pv/manifest.c).
+PVBENCH = guesttests.GuestTest(name="pvbench", environments=("pv64",), memory=8, vcpus=1,
+                               cmdline="", expect_shutdown="poweroff", summary="")
 MEM_MIB = 256
 TIMEOUT_S = 120
 
@@ -39,8 +42,9 @@ LINE = re.compile(r"^(?:\(d(\d+)\) )?bench: ([a-z][a-z0-9_]*) cycles=(\d+) min=(
                   r"max=(\d+) iterations=(\d+) batches=(\d+)$")
 # What each program prints, in this order.
 NATIVE_NAMES = ("native_syscall_bare", "native_syscall", "native_syscall_stub")
-PV_NAMES = ("pv_null_hypercall", "pv_null_hypercall_page", "pv_syscall_bounce",
-            "pv_cpuid_forced", "pv_cpuid_native", "pv_io_in")
+PV_NAMES = ("pv_null_hypercall", "pv_null_hypercall_page", "pv_evtchn_send_self",
+            "pv_set_timer_op", "pv_xeno_test_buffer", "pv_syscall_bounce",
+            "pv_cpuid_forced", "pv_cpuid_native", "pv_cpuid_xen_leaf", "pv_io_in")
 MODES = ("icount", "wall")
 MODE_LABEL = {"icount": "icount", "wall": "TCG wall clock"}
 MODE_UNIT = {"icount": "instr", "wall": "host TSC"}
@@ -58,16 +62,22 @@ class Measurement:
     domain: int | None = None
 
 
-def parse(lines) -> dict:
-    """NAME -> Measurement for every well-formed `bench:` line among LINES."""
+def parse_named(pattern: re.Pattern, make, lines) -> dict:
+    """NAME -> MAKE(NAME, *numbers, domain=N) for every line among LINES that PATTERN
+    matches, its groups being the `(dN) ` prefix's N (None without one), the name and
+    then numbers."""
     found = {}
     for line in lines:
-        m = LINE.match(line.rstrip())
+        m = pattern.match(line.rstrip())
         if m:
             dom, name, *numbers = m.groups()
-            found[name] = Measurement(name, *map(int, numbers),
-                                      domain=int(dom) if dom else None)
+            found[name] = make(name, *map(int, numbers), domain=int(dom) if dom else None)
     return found
+
+
+def parse(lines) -> dict:
+    """NAME -> Measurement for every well-formed `bench:` line among LINES."""
+    return parse_named(LINE, Measurement, lines)
 
 
 def problems(found: dict, names) -> list:

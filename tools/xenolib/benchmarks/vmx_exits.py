@@ -12,7 +12,7 @@ One Bochs boot per hypervisor variant (debug and release, two at a time) with
   it prints a `bench:` line (hypercall.LINE) and a `bench-exits:` line per measurement;
 - pvbench then prints its own `bench:` lines, among them the PV round trip of the same
   hypercall, CPUID through the forced-emulation prefix, a plain CPUID and IN from the
-  same unknown port (guests/bench/pv/exits.S).
+  same unknown port (guests/bench/common/exits.S).
 
 With `clock: sync=none` (tools/bochsrc.template) Bochs's TSC is its tick counter, one
 tick per emulated instruction (`ips` only says how many ticks make a second of
