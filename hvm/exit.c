@@ -222,6 +222,16 @@ enum hvm_action hvm_vcpu_run(struct hvm_vcpu *v)
         if (v->container->crashed)
             return HVM_CRASHED;
         local_irq_disable();
+        /* The scheduler may have asked for a decision in the softirqs run
+         * since the last exit (its slice timer, a wake). Entering anyway
+         * would keep a guest that makes no exits of its own on the CPU until
+         * the next host interrupt, whose softirqs bring it straight back
+         * here: it would never give the CPU up. An interrupt after this
+         * check exits the guest at once. */
+        if (v->owner && sched_request_pending()) {
+            local_irq_enable();
+            return HVM_PREEMPTED;
+        }
         if (v->container->before_entry)
             v->container->before_entry(v);
         deliver_events(v);
