@@ -33,18 +33,6 @@ static void spin_until(uint64_t t)
         __asm__ volatile("pause");
 }
 
-static void setup_timer_events(void)
-{
-    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
-
-    if (events_register_upcall())
-        xtest_abort("cannot register the event callback");
-    if (hypercall6(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (unsigned long)&bv,
-                   0, 0, 0, 0))
-        xtest_abort("cannot bind VIRQ_TIMER");
-    timer_port = bv.port;
-}
-
 /* Sleep until system time t (a one-shot timer); false if it never came. */
 static bool sleep_until(uint64_t t)
 {
@@ -55,9 +43,7 @@ static bool sleep_until(uint64_t t)
         return false;
     for (int i = 0; i < 1000 && upcall_count == before; i++)
         events_block();
-    __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-    __atomic_and_fetch(&xtest_shared_info->evtchn_pending[timer_port / 64],
-                       ~(1UL << (timer_port % 64)), __ATOMIC_SEQ_CST);
+    events_clear_port(timer_port);
     events_mask();
     return upcall_count > before;
 }
@@ -66,7 +52,7 @@ static void measure_share(uint64_t start, uint64_t window)
 {
     uint64_t r0, r1;
 
-    setup_timer_events();
+    timer_port = events_bind_timer();
     spin_until(start);
     r0 = runstate_sample().time[RUNSTATE_running];
     spin_until(start + window);
@@ -83,7 +69,7 @@ static void measure_latency(uint64_t start, uint64_t window, uint64_t period)
 {
     uint64_t n = 0, sum = 0, max = 0;
 
-    setup_timer_events();
+    timer_port = events_bind_timer();
     spin_until(start);
     while (pvclock_now_ns() < start + window) {
         uint64_t deadline = pvclock_now_ns() + period, late;
@@ -106,7 +92,7 @@ static void check_accounting(void)
     uint64_t t0, t1, t2, run0, wait0, block0, run1, wait1, block1;
     struct runstate_sample s;
 
-    setup_timer_events();
+    timer_port = events_bind_timer();
     s = runstate_sample();
     t0 = s.now;
     run0 = s.time[RUNSTATE_running];

@@ -15,8 +15,6 @@
  */
 #include "xtest.h"
 #include "events.h"
-#include <public/event_channel.h>
-#include <public/sched.h>
 
 #define MS 1000000UL
 /* Far beyond every deadline and SLACK_NS, yet only seconds of Bochs time. */
@@ -45,15 +43,6 @@ static uint64_t calibrate(void)
     return CALIBRATION_SPINS * (BUDGET_NS / ns);
 }
 
-/* As an event handler does: take the selector, then the port's pending bit,
- * so that the next timer raises a new upcall (2-level ABI). */
-static void ack_timer_event(void)
-{
-    __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-    __atomic_and_fetch(&xtest_shared_info->evtchn_pending[port / 64], ~(1UL << (port % 64)),
-                       __ATOMIC_SEQ_CST);
-}
-
 static void spin_for_timer(uint64_t delay_ns, uint64_t budget)
 {
     uint64_t before = upcall_count, deadline, spins, seen, rip;
@@ -69,7 +58,7 @@ static void spin_for_timer(uint64_t delay_ns, uint64_t budget)
         xtest_abort("%lu ms timer: no upcall in %lu spins (%lu ms after arming it): no "
                     "event reached the spinning container", delay_ns / MS, spins,
                     (seen - deadline + delay_ns) / MS);
-    ack_timer_event();
+    events_clear_port(port);
     rip = upcall_frame[UPCALL_FRAME_RIP];
     printf("%lu ms timer: upcall after %lu spins at rip %#lx, seen %lu us after the deadline\n",
            delay_ns / MS, spins, rip, seen >= deadline ? (seen - deadline) / 1000 : 0);
@@ -90,15 +79,9 @@ static void spin_for_timer(uint64_t delay_ns, uint64_t budget)
 void test_main(void)
 {
     static const uint64_t delays_ms[] = { 2, 5, 10 };
-    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
     uint64_t budget;
 
-    if (events_register_upcall())
-        xtest_abort("cannot register the upcall vector");
-    if (hypercall6(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (unsigned long)&bv,
-                   0, 0, 0, 0))
-        xtest_abort("cannot bind VIRQ_TIMER");
-    port = bv.port;
+    port = events_bind_timer();
     budget = calibrate();
     for (unsigned int i = 0; i < ARRAY_LEN(delays_ms); i++)
         spin_for_timer(delays_ms[i] * MS, budget);
