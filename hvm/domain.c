@@ -5,6 +5,7 @@
  * any domain's. The container only maps them (EPT) and runs the vCPUs.
  */
 #include <asm/page.h>
+#include <asm/time.h>
 #include <hvm/container.h>
 #include <hvm/domain.h>
 #include <hvm/hvm.h>
@@ -13,6 +14,16 @@
 #include <xeno/errno.h>
 #include <xeno/printk.h>
 #include <xeno/vsnprintf.h>
+
+/*
+ * The host takes the CPU back from a PVH vCPU through its own interrupts
+ * (external-interrupt exiting). The VMX-preemption timer is a backstop at
+ * this interval, for when such an exit does not come: Bochs 2.7 keeps host
+ * interrupts masked in a guest entered with IF clear (docs/hvm.md), and a
+ * guest spinning there would never give the CPU up. One exit per interval
+ * costs next to nothing.
+ */
+#define HVM_DOMAIN_BACKSTOP_US 4000
 
 /* VMX stays on on every CPU from the first PVH domain on. */
 static bool cpu_ready;
@@ -76,6 +87,7 @@ int hvm_domain_init(struct domain *d, char *why, size_t len)
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         d->vcpus[i]->hvm = c->vcpus[i];
         c->vcpus[i]->owner = d->vcpus[i];
+        c->vcpus[i]->slice_tsc = (uint64_t)tsc_khz * HVM_DOMAIN_BACKSTOP_US / 1000;
     }
     rc = map_p2m(c);
     if (rc)

@@ -224,6 +224,17 @@ enum hvm_action hvm_vcpu_run(struct hvm_vcpu *v)
         if (v->container->crashed)
             return HVM_CRASHED;
         local_irq_disable();
+        /* Softirqs and the scheduler's requests are served between entries,
+         * and checked here, interrupts off, before each: a request the
+         * softirqs since the last exit made (the slice timer, a wake) would
+         * otherwise wait in a guest that makes no exits of its own for the
+         * next host interrupt, whose softirqs bring it straight back here,
+         * so it would never give the CPU up. An interrupt after this check
+         * exits the guest at once. */
+        if (softirq_pending(smp_processor_id()) || (v->owner && sched_request_pending())) {
+            local_irq_enable();
+            return HVM_PREEMPTED;
+        }
         if (v->container->before_entry)
             v->container->before_entry(v);
         deliver_events(v);
@@ -233,10 +244,6 @@ enum hvm_action hvm_vcpu_run(struct hvm_vcpu *v)
         action = hvm_dispatch_exit(v, e);
         if (action != HVM_RESUME)
             return action;
-        /* Timers and the scheduler run on the way out, between entries; a
-         * domain's vCPU also gives way when the scheduler asks. */
-        if (softirq_pending(smp_processor_id()) || (v->owner && sched_request_pending()))
-            return HVM_PREEMPTED;
     }
 }
 

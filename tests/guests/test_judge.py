@@ -270,6 +270,12 @@ def test_manifest(tmp_path):
     ('environments = "pv64"\ndom0 = 1\nboot = "shared"\n', "boot of its own"),
     ('environments = "pv64"\ndom0 = 1\nprivileged = 1\nboot = "alone"\n',
      "dom0 and privileged"),
+    ('environments = "pv64"\ncpus = 0\n', "'cpus' takes a quoted string"),
+    ('environments = "pv64"\ncpus = ""\n', "cpus must list CPUs 0-1"),
+    ('environments = "pv64"\ncpus = "2"\n', "cpus must list CPUs 0-1"),
+    ('environments = "pv64"\ncpus = "0-2"\n', "cpus must list CPUs 0-1"),
+    ('environments = "pv64"\ncpus = "1-0"\n', "cpus must list CPUs 0-1"),
+    ('environments = "pv64"\ncpus = "0 1"\n', "cpus must list CPUs 0-1"),
 ])
 def test_bad_manifests(tmp_path, text, message):
     with pytest.raises(ManifestError, match=message):
@@ -279,6 +285,25 @@ def test_bad_manifests(tmp_path, text, message):
 def test_every_guest_test_has_a_good_manifest():
     tests = guesttests.discover()
     assert "hello" in [t.name for t in tests]
+
+
+def test_docs_list_every_guest_test():
+    """docs/testing.md's table of the guests suite has a row for each test."""
+    text = (guesttests.paths.ROOT / "docs" / "testing.md").read_text()
+    missing = [t.name for t in guesttests.discover() if "\n| `%s` |" % t.name not in text]
+    assert not missing, "docs/testing.md has no row for %s" % ", ".join(missing)
+
+
+def test_cpus_go_into_every_peers_config(tmp_path):
+    t = parse_manifest(write(tmp_path, 'environments = "pvh64"\npeers = 2\ncpus = "0"\n'))
+    assert t.cpus == "0"
+    for k in range(2):
+        assert 'cpus = "0"' in t.config_text("pvh64", k).splitlines()
+    t = parse_manifest(write(tmp_path, 'environments = "pv64"\ncpus = "0-1"\n', "u"))
+    assert 'cpus = "0-1"' in t.config_text("pv64").splitlines()
+    default = parse_manifest(write(tmp_path, 'environments = "pv64"\n', "v"))
+    assert not [line for line in default.config_text("pv64").splitlines()
+                if line.startswith("cpus")]
 
 
 # ---- peers: N domains of one image in a boot of their own

@@ -215,20 +215,27 @@ def _apply(line: _Line, key: str, slot: str, want: str, kind: str, raw: bytes,
         values[slot] = _text(raw)
 
 
-def _cpu_mask(raw: bytes, line) -> int:
-    """A CPU list ("N", "N-M", joined by ',') as a mask, as the hypervisor reads it."""
+def cpu_mask(raw: bytes):
+    """A CPU list ("N", "N-M", joined by ',') as a mask, as the hypervisor reads it;
+    None if it is not one (guest-test manifests use it too: guesttests.py)."""
     mask = 0
-    if _CPU_LIST.fullmatch(raw):
-        for item in raw.split(b","):
-            first, _, last = item.partition(b"-")
-            first, last = int(first), int(last or first)
-            if last > CPU_MAX or last < first:
-                break
-            mask |= ((1 << (last + 1)) - 1) & ~((1 << first) - 1)
-        else:
-            return mask
-    line.fail("key 'cpus' must list CPUs 0-%d as \"N\", \"N-M\" or several joined by ','"
-              % CPU_MAX)
+    if not _CPU_LIST.fullmatch(raw):
+        return None
+    for item in raw.split(b","):
+        first, _, last = item.partition(b"-")
+        first, last = int(first), int(last or first)
+        if last > CPU_MAX or last < first:
+            return None
+        mask |= ((1 << (last + 1)) - 1) & ~((1 << first) - 1)
+    return mask
+
+
+def _cpu_mask(raw: bytes, line) -> int:
+    mask = cpu_mask(raw)
+    if mask is None:
+        line.fail("key 'cpus' must list CPUs 0-%d as \"N\", \"N-M\" or several joined by ','"
+                  % CPU_MAX)
+    return mask
 
 
 def parse(data: bytes, source: str) -> DomainConfig:

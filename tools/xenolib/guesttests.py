@@ -29,6 +29,9 @@ domain config (`#` starts a comment; strings in double quotes):
     dom0 = 1                       # boot Domain 0 (build/dom0/dom0.cfg) first, as d1,
                                    # to serve its xenstore and console rings
                                    # (default 0; a boot of its own)
+    cpus = "0"                     # the CPUs its domains (every peer's) may run on:
+                                   # the config key of that name, naming only CPUs
+                                   # of the boot (BOOT_CPUS); default anywhere
 
 Peers. A test with `peers = N` (2..PEERS_MAX) is N domains of one image, in a boot
 of their own: domain K (0-based) is named NAME-pK, built from NAME-ENV-pK.cfg, and
@@ -56,7 +59,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import contract, paths, platforms
+from . import contract, domaincfg, paths, platforms
 
 TESTS_DIR = paths.ROOT / "guests" / "tests"
 BUILD_DIR = paths.BUILD / "guests"
@@ -75,7 +78,7 @@ BOOT_CPUS = 2
 SHUTDOWN_REASONS = ("poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset")
 DEFAULTS = {"memory": 8, "vcpus": 1, "cmdline": "", "summary": "",
             "expect_shutdown": "poweroff", "boot": "shared", "crash_reason": "",
-            "peers": 1, "privileged": 0, "dom0": 0, "peer_environments": ""}
+            "peers": 1, "privileged": 0, "dom0": 0, "peer_environments": "", "cpus": ""}
 BOOT_KINDS = ("shared", "alone")
 # At most this many test domains share one boot (each its own domain and config).
 SHARED_BOOT_MAX = 16
@@ -136,6 +139,7 @@ class GuestTest:
     privileged: int = 0             # 1: the domain (peer 0 of a peers test) is privileged
     dom0: int = 0                   # 1: Domain 0 boots first (d1) and serves its rings
     peer_environments: tuple = ()   # each peer's environment, for a mixed peers test
+    cpus: str = ""                  # the configs' CPU list ("0", "0-1"); "": anywhere
 
     def item_environments(self) -> tuple:
         """The environments the suite makes an item for: each of `environments`, or
@@ -205,6 +209,8 @@ class GuestTest:
             lines.append('cmdline = "%s"' % cmdline)
         if self.privileged and peer == 0:
             lines.append("privileged = 1")
+        if self.cpus:
+            lines.append('cpus = "%s"' % self.cpus)
         return "\n".join(lines) + "\n"
 
     def manifest_c(self, env: str) -> str:
@@ -326,6 +332,15 @@ def parse_manifest(path: Path) -> GuestTest:
         if unbuilt:
             raise ManifestError("%s: peer_environments' %s must also be in 'environments' "
                                 "(which images are built)" % (path, ", ".join(unbuilt)))
+    if "cpus" in seen:
+        # A CPU the boots lack would be dropped from the mask without a word (the
+        # hypervisor refuses only a mask with no online CPU): the test would not
+        # run where it says.
+        mask = domaincfg.cpu_mask(values["cpus"].encode())
+        if mask is None or mask >> BOOT_CPUS:
+            raise ManifestError("%s: cpus must list CPUs 0-%d (the guest tests' boots have "
+                                "%d) as \"N\", \"N-M\" or several joined by ','"
+                                % (path, BOOT_CPUS - 1, BOOT_CPUS))
     if values["peers"] > 1 or values["dom0"]:
         values["boot"] = "alone"        # its domain ids depend on it
     return GuestTest(name=name, environments=envs, memory=values["memory"],
@@ -333,7 +348,7 @@ def parse_manifest(path: Path) -> GuestTest:
                      expect_shutdown=values["expect_shutdown"], summary=values["summary"],
                      boot=values["boot"], crash_reason=values["crash_reason"],
                      peers=values["peers"], privileged=values["privileged"],
-                     dom0=values["dom0"], peer_environments=peer_envs)
+                     dom0=values["dom0"], peer_environments=peer_envs, cpus=values["cpus"])
 
 
 def discover(tests_dir: Path = TESTS_DIR) -> list:

@@ -11,6 +11,7 @@
 #define GUEST_EVENTS_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <public/event_channel.h>
 
 struct vcpu_info;
 
@@ -45,6 +46,13 @@ void events_unmask(void);
  * the callback has run, with events still unmasked: pv64 SCHEDOP_block (its
  * result is returned), pvh64 `sti; hlt` (as Linux idles a PVH vCPU; 0). */
 long events_block(void);
+
+/* Registers the upcall and binds VIRQ_TIMER to vCPU 0 (lib/event_ports.c); the
+ * port. A test that cannot do so is aborted: its timers could never be seen. */
+evtchn_port_t events_bind_timer(void);
+/* As an event handler does: takes the selector, then PORT's pending bit, so
+ * that the port's next event raises a new upcall (2-level ABI). */
+void events_clear_port(evtchn_port_t port);
 
 /* System time (ns) from this vCPU's pvclock (lib/pvclock.c). */
 uint64_t pvclock_now_ns(void);

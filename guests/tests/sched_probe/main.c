@@ -17,6 +17,7 @@
 #include "xtest.h"
 #include "cmdline.h"
 #include "events.h"
+#include "runstate.h"
 #include <public/event_channel.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
@@ -24,61 +25,12 @@
 #define MS 1000000UL
 #define LINGER_NS (500 * MS)
 
-static struct vcpu_runstate_info runstate;
 static evtchn_port_t timer_port;
-
-/*
- * A consistent sample of the runstate area and the clock, as Linux takes one:
- * the area changes when the vCPU is switched out and in, which can fall
- * between two reads here (a torn copy, an old entry time with the new state,
- * counts the time away as running). The entry time changes with every
- * switch: copy, read the clock, and start again if it changed meanwhile.
- * The stint in progress is added to the running time (the area is updated
- * at switches only); the pvclock may trail the hypervisor's clock by its
- * rounding, so a stint just begun can look as if it began in the future.
- */
-struct sample {
-    uint64_t now;
-    int state;
-    uint64_t time[4];           /* running includes the stint in progress */
-};
-
-static struct sample sample(void)
-{
-    const volatile struct vcpu_runstate_info *area = &runstate;
-    struct sample s;
-    uint64_t entry;
-
-    do {
-        entry = area->state_entry_time;
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        s.state = area->state;
-        for (unsigned int i = 0; i < 4; i++)
-            s.time[i] = area->time[i];
-        s.now = pvclock_now_ns();
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    } while (area->state_entry_time != entry);
-    if (s.state == RUNSTATE_running && s.now > entry)
-        s.time[RUNSTATE_running] += s.now - entry;
-    return s;
-}
 
 static void spin_until(uint64_t t)
 {
     while (pvclock_now_ns() < t)
         __asm__ volatile("pause");
-}
-
-static void setup_timer_events(void)
-{
-    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
-
-    if (events_register_upcall())
-        xtest_abort("cannot register the event callback");
-    if (hypercall6(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (unsigned long)&bv,
-                   0, 0, 0, 0))
-        xtest_abort("cannot bind VIRQ_TIMER");
-    timer_port = bv.port;
 }
 
 /* Sleep until system time t (a one-shot timer); false if it never came. */
@@ -91,9 +43,7 @@ static bool sleep_until(uint64_t t)
         return false;
     for (int i = 0; i < 1000 && upcall_count == before; i++)
         events_block();
-    __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-    __atomic_and_fetch(&xtest_shared_info->evtchn_pending[timer_port / 64],
-                       ~(1UL << (timer_port % 64)), __ATOMIC_SEQ_CST);
+    events_clear_port(timer_port);
     events_mask();
     return upcall_count > before;
 }
@@ -102,11 +52,11 @@ static void measure_share(uint64_t start, uint64_t window)
 {
     uint64_t r0, r1;
 
-    setup_timer_events();
+    timer_port = events_bind_timer();
     spin_until(start);
-    r0 = sample().time[RUNSTATE_running];
+    r0 = runstate_sample().time[RUNSTATE_running];
     spin_until(start + window);
-    r1 = sample().time[RUNSTATE_running];
+    r1 = runstate_sample().time[RUNSTATE_running];
     printf("sched: share %lu ppm\n", (r1 - r0) * 1000000 / window);
     /* Stay until every probe has taken its reading (one waiting for its CPU
      * sees the window end late): a domain that ends is destroyed on CPU 0,
@@ -119,7 +69,7 @@ static void measure_latency(uint64_t start, uint64_t window, uint64_t period)
 {
     uint64_t n = 0, sum = 0, max = 0;
 
-    setup_timer_events();
+    timer_port = events_bind_timer();
     spin_until(start);
     while (pvclock_now_ns() < start + window) {
         uint64_t deadline = pvclock_now_ns() + period, late;
@@ -140,15 +90,15 @@ static void measure_latency(uint64_t start, uint64_t window, uint64_t period)
 static void check_accounting(void)
 {
     uint64_t t0, t1, t2, run0, wait0, block0, run1, wait1, block1;
-    struct sample s;
+    struct runstate_sample s;
 
-    setup_timer_events();
-    s = sample();
+    timer_port = events_bind_timer();
+    s = runstate_sample();
     t0 = s.now;
     run0 = s.time[RUNSTATE_running];
     wait0 = s.time[RUNSTATE_runnable];
     spin_until(t0 + (30 * MS));
-    s = sample();
+    s = runstate_sample();
     t1 = s.now;
     run1 = s.time[RUNSTATE_running];
     wait1 = s.time[RUNSTATE_runnable];
@@ -163,14 +113,14 @@ static void check_accounting(void)
                 "running %lu + runnable %lu ns over %lu ns of spinning", run1 - run0,
                 wait1 - wait0, t1 - t0);
 
-    s = sample();
+    s = runstate_sample();
     t1 = s.now;
     block0 = s.time[RUNSTATE_blocked];
     run0 = s.time[RUNSTATE_running];
     wait0 = s.time[RUNSTATE_runnable];
     if (!sleep_until(t1 + (30 * MS)))
         xtest_abort("the 30 ms timer never came");
-    s = sample();
+    s = runstate_sample();
     t2 = s.now;
     block1 = s.time[RUNSTATE_blocked];
     run1 = s.time[RUNSTATE_running];
@@ -188,18 +138,17 @@ static void check_accounting(void)
                 block1 - block0, run1 - run0, wait1 - wait0, t2 - t1);
     xtest_check(block1 - block0 >= (15 * MS),
                 "blocked %lu ns while sleeping %lu ns on a 30 ms timer", block1 - block0, t2 - t1);
-    s = sample();
+    s = runstate_sample();
     xtest_check(s.state == RUNSTATE_running, "runstate says %d while running", s.state);
 }
 
 void test_main(void)
 {
-    struct vcpu_register_runstate_memory_area area = { .addr = (uint64_t)&runstate };
     const char *mode = cmdline_arg("mode");
     uint64_t start = cmdline_value("start_ms", 0) * (1 * MS);
     uint64_t window = cmdline_value("window_ms", 500) * (1 * MS);
 
-    if (hc_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &area))
+    if (runstate_register())
         xtest_abort("cannot register the runstate area");
     if (!mode)
         check_accounting();

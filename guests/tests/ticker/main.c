@@ -31,10 +31,7 @@ void test_main(void)
         expect_rc("set the timer", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
         for (int i = 0; i < 1000 && upcall_count == before; i++)
             events_block();
-        /* Take the selector and the port's pending bit for the next tick. */
-        __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-        __atomic_and_fetch(&xtest_shared_info->evtchn_pending[bv.port / 64],
-                           ~(1UL << (bv.port % 64)), __ATOMIC_SEQ_CST);
+        events_clear_port(bv.port);   /* for the next tick */
         events_mask();
         xtest_check(upcall_count > before, "tick %d never came", tick);
         xtest_check(pvclock_now_ns() >= deadline, "tick %d came early", tick);

@@ -31,11 +31,7 @@ static void wait_for_tick(const char *what)
     for (int i = 0; i < 100 && upcall_count == before; i++)
         events_block();
     xtest_check(upcall_count > before, "%s: no timer upcall", what);
-    /* As an event handler does: take the selector, then the port's pending bit,
-     * so the next event raises a new upcall (2-level ABI). */
-    __atomic_exchange_n(&xtest_vcpu_info->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-    __atomic_and_fetch(&xtest_shared_info->evtchn_pending[port / 64], ~(1UL << (port % 64)),
-                       __ATOMIC_SEQ_CST);
+    events_clear_port(port);
     events_mask();
 }
 
