@@ -15,9 +15,10 @@ def configs(*names):
 
 
 def boot(configs, keys, timeout=300, mem=None):
-    """Boot Domain 0 and the Linux domains on two CPUs with KEYS typed as they come."""
+    """Boot Domain 0 and the Linux domains on two CPUs with KEYS typed as they come, into
+    shells, which echo them (each piece waits for the echo of the one before)."""
     result = runner.boot(paths.elf("debug"), "qemu", smp=2, mem=mem, configs=configs,
-                         timeout=timeout, keys=keys)
+                         timeout=timeout, keys=keys, echoed_keys=True)
     print(result.message)
     print("run directory:", result.run_dir)
     print("\n".join(result.lines))

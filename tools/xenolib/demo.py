@@ -55,7 +55,8 @@ def _linux(platform: str, configs):
           "(Ctrl-A three times switches serial input between the guest and Xeno's keys)"
           % (platform, DEMO_CPUS, DEMO_MEM), flush=True)
     result = runner.boot(paths.elf("debug"), platform, DEMO_CPUS, DEMO_MEM, configs=configs,
-                         echo=runner.print_line, keys=SESSION, timeout=300)
+                         echo=runner.print_line, keys=SESSION, echoed_keys=True,
+                         timeout=300)
     out = [line[5:] for line in result.lines if line.startswith("(d2) ")]
     uname = [line for line in out if line.startswith("Linux ")]
     name = [line for line in out if line.startswith("my name in xenstore: ")]

@@ -6,14 +6,18 @@ share a file) holding the ISO, the serial log, the emulator's log and its comman
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import select
 import shlex
 import shutil
 import socket
 import signal
+import struct
 import subprocess
 import tempfile
+import termios
 import threading
 import time
 from dataclasses import dataclass, field
@@ -47,6 +51,7 @@ class RunResult:
     emulator_log: Optional[Path] = None
     notes: list = field(default_factory=list)   # emulator log lines worth showing
     grub_failure: Optional[str] = None          # GRUB's error when it could not boot
+    typing_failure: Optional[str] = None        # why typing on the console ended the run
     arrived: list = field(default_factory=list, repr=False)  # per line: s after the start
 
     @property
@@ -86,7 +91,8 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
          cmdline: str = "", timeout: Optional[float] = None, efi: bool = False,
          configs=(), echo: Optional[Callable[[str], None]] = None,
          deterministic: bool = False, modules=(), keys=(), cpu_flags: str = "",
-         tb_size: Optional[int] = None, stdin: bool = False) -> RunResult:
+         tb_size: Optional[int] = None, stdin: bool = False,
+         echoed_keys: bool = False) -> RunResult:
     """Boot ELF with CMDLINE (plus the platform's exit= option) and wait for a verdict.
 
     CONFIGS: domain config files; each, and each image it names, becomes a boot module
@@ -94,7 +100,10 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     given, is called with each serial line as it arrives. KEYS (QEMU only): (regex, text)
     or (regex, text, delay_s) entries, in order: when a console line matches the next
     regex, its text is typed on the console (the hypervisor's debug keys), after
-    delay_s seconds if given. STDIN (QEMU only): what arrives on standard input is typed
+    delay_s seconds if given. ECHOED_KEYS: the keys go to a shell, which echoes what it
+    is typed: each piece of a text is typed once the echo of the one before has shown,
+    and when an echo does not show in time the run ends, its message naming what was not
+    echoed (_KeyTyper). STDIN (QEMU only): what arrives on standard input is typed
     on the console as well (`tools/xeno run -i`). Lines of the hypervisor's vCPU reports get the guest
     addresses named from the domains' System.map (guest_symbols.py), in LINES and
     ECHO alike; serial.log keeps them as printed. CPU_FLAGS and TB_SIZE (QEMU TCG
@@ -112,7 +121,8 @@ def boot(elf, platform: str = "qemu", smp: int = 1, mem: Optional[int] = None,
     image.make_iso(Path(elf), iso, full_cmdline, efi=efi,
                    modules=image.with_configs(modules, domains))
     return _emulate(iso, run_dir, platform, smp, mem, timeout, efi, echo, deterministic,
-                    keys, cpu_flags, tb_size, guest_symbols.Annotator(domains), stdin)
+                    keys, cpu_flags, tb_size, guest_symbols.Annotator(domains), stdin,
+                    echoed_keys)
 
 
 def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
@@ -140,7 +150,8 @@ def boot_grub(files, entry: list, title: str, smp: int = 1, mem: int = 256,
 
 def _emulate(iso: Path, run_dir: Path, platform: str, smp: int, mem: int, timeout: float,
              efi: bool, echo, deterministic: bool, keys, cpu_flags: str,
-             tb_size: Optional[int], annotator, stdin: bool = False) -> RunResult:
+             tb_size: Optional[int], annotator, stdin: bool = False,
+             echoed_keys: bool = False) -> RunResult:
     """Run the emulator on ISO in RUN_DIR and follow its serial console to the end."""
     typing = bool(keys) or stdin
     if typing and platform == "bochs":
@@ -167,9 +178,15 @@ def _emulate(iso: Path, run_dir: Path, platform: str, smp: int, mem: int, timeou
     (run_dir / "command.sh").write_text(
         "# how this run started (cwd: this directory)\n" + shlex.join(command) + "\n")
 
-    typer = _KeyTyper(run_dir / KEYS_SOCKET, keys) if typing else None
+    typer = _KeyTyper(run_dir / KEYS_SOCKET, keys, echoed_keys) if typing else None
+    on_start = None
+    if typer:
+        def on_start():
+            typer.start()
+            if stdin:
+                typer.forward_stdin()
     result = _watch(command, run_dir, env, serial, timeout, echo, typer, annotator,
-                    typer.forward_stdin if stdin else None)
+                    on_start)
     result.platform = platform
     result.run_dir, result.serial_log, result.emulator_log = run_dir, serial, emulator_log
     _explain(result, platform, timeout, run_dir / "emulator.out")
@@ -193,45 +210,219 @@ def memory_for(domains) -> int:
 KEYS_SOCKET = "console.sock"
 
 
+class TypingError(XenoError):
+    """Typing on the console failed: the run ends, and its message says why."""
+
+
+def echo_runs(piece: str) -> list:
+    """What a shell shows of PIECE as it takes it: its runs of printable characters, in
+    order. A newline or another control character shows as a line break, a cursor
+    movement (which Domain 0 drops) or nothing."""
+    return [run for run in re.split(r"[^ -~]+", piece) if run]
+
+
+_DOMAIN_LINE = re.compile(r"^\((d\d+)\) (.*)$")
+
+
+class EchoWatch:
+    """Looks for the echo of one typed piece in the console lines that follow its
+    sending: its echo_runs, in order, in what one domain printed (its "(dN) " lines).
+    A run shows as one stretch of text, but it may break off at any point and go on at
+    the start of a later line: Domain 0 ends a domain's unfinished line after 30 ms of
+    quiet, and other output (a kernel message, which ends its line) may come between."""
+
+    def __init__(self, piece: str):
+        self.runs = echo_runs(piece)
+        self.states = {}            # "dN" -> set of (run, chars of it matched, broken off)
+
+    def line(self, line: str) -> bool:
+        """Take one console line; True once the echo has shown."""
+        m = _DOMAIN_LINE.match(line)
+        if m and not self.shown():
+            states = self.states.get(m.group(1), {(0, 0, False)})
+            self.states[m.group(1)] = _echo_step(self.runs, states, m.group(2))
+        return self.shown()
+
+    def shown(self) -> bool:
+        return not self.runs or any((len(self.runs), 0, False) in states
+                                    for states in self.states.values())
+
+
+def _echo_step(runs, states, text: str) -> set:
+    """Where the search for RUNS can be after one more line, TEXT, from STATES: the
+    possible (run, chars of it matched, broken off) after each one, (len(runs), 0, False)
+    once all have shown. Between runs anything may come; a run broken off resumes only
+    at the start of a line."""
+    states = set(states) | {(r, k, False) for r, k, off in states if off}
+    for c in text:
+        after = set()
+        for r, k, off in states:
+            if off or r == len(runs):
+                after.add((r, k, off))
+                continue
+            if k:
+                after.add((r, k, True))         # the run breaks off here for now
+            else:
+                after.add((r, 0, False))        # not started: anything may come first
+            if c == runs[r][k]:
+                after.add((r + 1, 0, False) if k + 1 == len(runs[r]) else (r, k + 1, False))
+        states = after
+    return {(r, k, off or k > 0) for r, k, off in states}
+
+
+def _unread(sock: socket.socket) -> int:
+    """What SOCK has sent that its peer has not read yet (SIOCOUTQ; for a unix socket,
+    in the kernel's accounting of its buffers, not bytes): 0 once the peer has read
+    everything."""
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ,
+                                          b"\0" * 4))[0]
+
+
 class _KeyTyper:
-    """Types each (regex, text) pair's text on the console socket once a line matches.
-    Each piece goes over a connection of its own that is closed at once: a connected
-    reader that does not read would fill the socket and stall QEMU's UART, and while a
-    connection stays open QEMU 7.2 was seen to put typed bytes into the console log.
-    QEMU drops what the UART has not taken when the connection closes, so text goes in
-    pieces that fit its 16-byte FIFO, with time between them for the hypervisor (which
-    polls the UART every 10 ms) to read each one."""
+    """Types on QEMU's console socket: each (regex, text[, delay]) entry's text once a
+    console line matches (from a thread of its own, so the console is followed
+    meanwhile), and with -i what arrives on standard input.
+
+    QEMU hands the UART a byte only when its 16-byte FIFO has room and leaves the rest in
+    the socket, but when the connection closes it drops whatever the UART has not taken.
+    A connection left open is no cure: QEMU sends the console output on it too, and
+    whenever the socket is full (a reader that falls behind by a few hundred bytes) it
+    writes the byte to the serial log once per failed attempt, doubling characters. So
+    each piece (at most PIECE bytes, what the FIFO takes at once) goes over a connection
+    of its own, closed only once QEMU has read every byte of it (SIOCOUTQ), while the
+    console output that arrives on it meanwhile is read and dropped (the log has it).
+
+    With ECHOED (the keys go to a shell, which echoes them), each piece goes only once
+    the echo of the one before has shown on the console (EchoWatch), so the UART is
+    empty whenever a piece arrives and the connection is open for a moment only; when an
+    echo does not show within ECHO_TIMEOUT_S, typing stops and the run ends, naming the
+    piece. Text from standard input is typed without waiting for an echo (its target may
+    be the debug keys, which do not echo)."""
 
     PIECE = 12
-    PAUSE_S = 0.15
+    ECHO_TIMEOUT_S = 60.0
+    TAKE_TIMEOUT_S = 60.0           # for QEMU to read one piece off the socket
 
-    def __init__(self, path: Path, keys):
+    def __init__(self, path: Path, keys, echoed: bool = False):
         self.path = path
         self.keys = [(re.compile(k[0]), k[1], k[2] if len(k) > 2 else 0.0) for k in keys]
+        self.echoed = echoed
         self.booted = threading.Event()     # GRUB, which would eat typed keys, is done
+        self.failure = None                 # why typing stopped, once it has
+        self._lines = []
+        self._seen = threading.Condition()  # guards _lines and _ended
+        self._ended = False
+        self._typing = threading.Lock()     # one text at a time on the console
+        self._thread = None
 
-    def _send(self, data: bytes) -> None:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.connect(str(self.path))
-            sock.sendall(data)
-
-    def type(self, data: bytes) -> None:
-        """Type DATA now, piece by piece."""
-        try:
-            for at in range(0, len(data), self.PIECE):
-                if at:
-                    time.sleep(self.PAUSE_S)
-                self._send(data[at:at + self.PIECE])
-        except OSError as e:
-            raise XenoError("could not type on the console: %s" % e)
+    def start(self) -> None:
+        """Start typing the keys as their lines come (call once the emulator runs)."""
+        if self.keys:
+            self._thread = threading.Thread(target=self._type_keys, daemon=True)
+            self._thread.start()
 
     def line(self, line: str) -> None:
+        """Take the next console line (from the thread that follows the console)."""
         if contract.BANNER.match(line):
             self.booted.set()
-        if self.keys and self.keys[0][0].search(line):
-            _, text, delay = self.keys.pop(0)
-            time.sleep(delay)       # the emulator runs on; its output waits in the log
-            self.type(text.encode())
+        with self._seen:
+            self._lines.append(line)
+            self._seen.notify_all()
+
+    def close(self) -> None:
+        """The run has ended: stop typing (the emulator is gone)."""
+        with self._seen:
+            self._ended = True
+            self._seen.notify_all()
+        if self._thread:
+            self._thread.join(self.TAKE_TIMEOUT_S)
+
+    def _wait(self, until, timeout: Optional[float] = None) -> bool:
+        """Wait (holding _seen) until UNTIL() is true: True; False when the run ends or
+        TIMEOUT seconds pass first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not until():
+            if self._ended:
+                return False
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            self._seen.wait(left)
+        return True
+
+    def _type_keys(self) -> None:
+        at = 0              # the next line to look at
+        try:
+            for regex, text, delay in self.keys:
+                with self._seen:
+                    while True:
+                        if not self._wait(lambda: len(self._lines) > at):
+                            return
+                        at += 1
+                        if regex.search(self._lines[at - 1]):
+                            break
+                    if delay:
+                        self._wait(lambda: False, delay)   # the emulator runs on
+                    if self._ended:
+                        return
+                self.type(text.encode(), self.echoed)
+        except TypingError as e:
+            with self._seen:
+                if not self._ended:     # else the emulator went first: that is the news
+                    self.failure = str(e)
+
+    def type(self, data: bytes, echoed: bool = False) -> None:
+        """Type DATA now, piece by piece; with ECHOED each piece waits for the echo of
+        the one before, and the last one's echo is waited for too."""
+        with self._typing:
+            for at in range(0, len(data), self.PIECE):
+                piece = data[at:at + self.PIECE]
+                with self._seen:
+                    since = len(self._lines)
+                self._send(piece)
+                if echoed:
+                    self._await_echo(piece.decode("utf-8", "replace"), since, data)
+
+    def _await_echo(self, piece: str, since: int, data: bytes) -> None:
+        watch = EchoWatch(piece)
+        looked = since
+
+        def shown() -> bool:
+            nonlocal looked
+            while looked < len(self._lines):
+                looked += 1
+                if watch.line(self._lines[looked - 1]):
+                    return True
+            return watch.shown()
+
+        with self._seen:
+            if self._wait(shown, self.ECHO_TIMEOUT_S) or self._ended:
+                return
+        raise TypingError("typed %r (of %r) and saw no echo of it within %g s: bytes were "
+                          "lost on the way, or the console does not echo"
+                          % (piece, data.decode("utf-8", "replace"), self.ECHO_TIMEOUT_S))
+
+    def _send(self, piece: bytes) -> None:
+        """Type PIECE over a connection of its own, closed once QEMU has read all of it."""
+        deadline = time.monotonic() + self.TAKE_TIMEOUT_S
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.connect(str(self.path))
+                sock.sendall(piece)
+                while _unread(sock):
+                    if self._ended:
+                        return
+                    if time.monotonic() > deadline:
+                        raise TypingError(
+                            "QEMU's UART did not take all of %r in %g s: the hypervisor "
+                            "is not reading the console"
+                            % (piece.decode("utf-8", "replace"), self.TAKE_TIMEOUT_S))
+                    ready, _, _ = select.select([sock], [], [], 0.01)
+                    if ready and not sock.recv(65536):
+                        raise TypingError("QEMU closed the console connection before "
+                                          "reading %r" % piece.decode("utf-8", "replace"))
+        except OSError as e:
+            raise TypingError("could not type on the console: %s" % e) from None
 
     def forward_stdin(self) -> None:
         """Type what arrives on our standard input (a terminal sends a line at a time),
@@ -244,7 +435,7 @@ class _KeyTyper:
                     return
                 try:
                     self.type(data)
-                except XenoError:
+                except TypingError:
                     return              # the emulator has gone
         threading.Thread(target=forward, daemon=True).start()
 
@@ -254,7 +445,7 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
     """Start the emulator, follow the serial file, stop at the verdict or the deadline.
     ON_START, if given, is called once the emulator runs."""
     lines, arrived, pending = [], [], b""
-    verdict, verdict_at, timed_out = None, None, False
+    verdict, verdict_at, timed_out, typing_failure = None, None, False, None
     banner_seen, grub_error, grub_gave_up = False, None, False
 
     def take(raw: bytes) -> None:
@@ -317,10 +508,15 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
             if verdict is None and now - started > timeout:
                 timed_out = True
                 break
+            if typer and typer.failure and verdict is None:
+                typing_failure = typer.failure
+                break
             if not got:
                 time.sleep(POLL_S)
     finally:
         _stop(proc)
+        if typer:
+            typer.close()
     ended = time.monotonic()
     # What arrived between the last look and the emulator's end, and a last unfinished line.
     drain()
@@ -330,7 +526,8 @@ def _watch(command, run_dir: Path, env, serial: Path, timeout: float, echo,
         reader.close()
     result = RunResult(platform="", verdict=verdict, lines=lines, message="",
                        timed_out=timed_out, waited_s=ended - started,
-                       emulator_status=proc.returncode, arrived=arrived)
+                       emulator_status=proc.returncode, arrived=arrived,
+                       typing_failure=typing_failure)
     if grub_gave_up and verdict is None:
         result.grub_failure = grub_error or "GRUB could not boot the image"
     return result
@@ -372,6 +569,10 @@ def _explain(result: RunResult, platform: str, timeout: float, out_file: Path) -
     if result.timed_out:
         result.message = ("no verdict: timed out after waiting %g s for XENO-STATUS on %s "
                           "(raise it with --timeout)" % (timeout, platform))
+        return
+    if result.typing_failure:
+        result.message = ("no verdict: typing on the console failed, so the run was ended: %s"
+                          % result.typing_failure)
         return
     said = contract.QEMU_EXIT_STATUS.get(status) if platform != "bochs" else None
     if said:
