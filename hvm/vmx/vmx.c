@@ -320,7 +320,6 @@ void vmx_vcpu_load(struct hvm_vcpu *v)
     vmx_cpu[cpu].current = v;
     if (lands) {
         x->cpu = (int)cpu;
-        x->landings++;
         vmx_write_host_state();
         /* Guest translations this CPU cached under its VPID on an earlier stay
          * (or for an earlier owner of the VPID) may be stale now. */

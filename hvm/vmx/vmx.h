@@ -26,7 +26,6 @@ struct vmx_vcpu {
     uint64_t vmcs_maddr;
     int cpu;                    /* where the VMCS is active, or -1 */
     bool launched;
-    uint64_t landings;          /* VMPTRLDs on a CPU it was not active on */
     uint16_t vpid;
     uint32_t cpu_controls;      /* primary processor-based controls as written */
     uint64_t cr0_mask, cr4_mask;

@@ -290,7 +290,8 @@ class _KeyTyper:
     writes the byte to the serial log once per failed attempt, doubling characters. So
     each piece (at most PIECE bytes, what the FIFO takes at once) goes over a connection
     of its own, closed only once QEMU has read every byte of it (SIOCOUTQ), while the
-    console output that arrives on it meanwhile is read and dropped (the log has it).
+    console output that arrives on it meanwhile is read and dropped (the log has it); a
+    piece of one byte (a debug key) is closed at once.
 
     With ECHOED (the keys go to a shell, which echoes them), each piece goes only once
     the echo of the one before has shown on the console (EchoWatch), so the UART is
@@ -409,7 +410,11 @@ class _KeyTyper:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
                 sock.connect(str(self.path))
                 sock.sendall(piece)
-                while _unread(sock):
+                # A single byte (a debug key) is closed at once: the UART takes it
+                # unless its FIFO is full, and keeping the connection open while
+                # the key's answer (a dump of hundreds of lines) comes is what
+                # doubles characters in the log when this thread falls behind.
+                while len(piece) > 1 and _unread(sock):
                     if self._ended:
                         return
                     if time.monotonic() > deadline:

@@ -53,11 +53,14 @@ void test_main(void)
     /* Sleep until a timer 2 ms ahead: the vCPU leaves the CPU and is loaded
      * again. On a busy host the timer may fire before the block, which then
      * returns at once without leaving the CPU: sleep again until a reload
-     * has happened (or give up after a bounded number of tries). */
+     * has happened (or give up after a bounded number of tries). Each try
+     * clears the timer's port first: an event on a port still pending raises
+     * no upcall, and the block would wait for ever. */
     for (int tries = 0; tries < 20 && failsafe_count == 0; tries++) {
         struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = pvclock_now_ns() + 2000000 };
         uint64_t seen = upcall_count;
 
+        events_clear_port(bv.port);
         expect_rc("a timer to sleep on", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t), 0);
         for (int i = 0; i < 100 && upcall_count == seen; i++)
             hc_sched_op(SCHEDOP_block, NULL);
